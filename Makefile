@@ -1,0 +1,48 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+SHELL := /bin/bash
+HOST ?= 127.0.0.1
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+# Django 6 needs Python 3.12+; the machine's default python3 may be older, so look further.
+PYTHON_CANDIDATES := python3.13 python3.12 $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3) $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3) python3
+FIXTURES := places seed
+
+.PHONY: run test lint format check-migrations install clean
+
+$(PY):
+	@found=""; for candidate in $(PYTHON_CANDIDATES); do \
+	  if command -v $$candidate >/dev/null 2>&1 && $$candidate -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then found=$$candidate; break; fi; \
+	done; \
+	if [ -z "$$found" ]; then echo "No Python 3.12 or newer found (tried: $(PYTHON_CANDIDATES)). Install Python 3.12+ (for example 'pyenv install 3.12') and run make again." >&2; exit 1; fi; \
+	echo "Using $$found ($$($$found --version))"; \
+	$$found -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py loaddata $(FIXTURES)
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install lint check-migrations
+	$(PY) -m pytest -n 2 -p no:cacheprovider
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+check-migrations: install
+	$(PY) manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -1,0 +1,524 @@
+"""The newsroom's content: places, partners, the relationships between them, and the news."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.validators import MinLengthValidator
+from django.db import models
+from django.db.models import Count, Q
+from django.db.models.functions import Lower, Upper
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+
+def vietnamese_slugify(text: str) -> str:
+    """ASCII slug that keeps đ/Đ as d (Django's slugify would drop it: "Đà Nẵng" → "a-nang")."""
+    return slugify(text.replace("đ", "d").replace("Đ", "D"))
+
+
+class SlugKeyedQuerySet(models.QuerySet):
+    """Lets fixtures refer to rows by slug instead of by database id."""
+
+    natural_key_field = "slug"
+
+    def get_by_natural_key(self, key: str) -> models.Model:
+        return self.get(**{self.natural_key_field: key})
+
+
+class CodeKeyedQuerySet(SlugKeyedQuerySet):
+    natural_key_field = "code"
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Bản nháp"
+    REVIEW = "review", "Chờ duyệt"
+    PUBLISHED = "published", "Đã xuất bản"
+    ARCHIVED = "archived", "Lưu trữ"
+
+
+class ProvinceQuerySet(SlugKeyedQuerySet):
+    def current(self) -> ProvinceQuerySet:
+        return self.filter(is_current=True)
+
+    def with_article_counts(self) -> ProvinceQuerySet:
+        """Annotate each unit with the published articles tagged with it, or with a unit merged into it."""
+        published = Q(articles__status=Status.PUBLISHED, articles__published_at__lte=timezone.now())
+        merged_published = Q(
+            merged_units__articles__status=Status.PUBLISHED,
+            merged_units__articles__published_at__lte=timezone.now(),
+        )
+        own = Count("articles", filter=published, distinct=True)
+        merged = Count("merged_units__articles", filter=merged_published, distinct=True)
+        return self.annotate(own_article_count=own, merged_article_count=merged)
+
+
+class Province(models.Model):
+    """A province-level unit, before or after the merger of 1 July 2025.
+
+    All 63 pre-merger units are rows; the 34 current units are those with ``is_current``,
+    and each of the other 29 points to the current unit that absorbed it.
+    """
+
+    class Kind(models.TextChoices):
+        PROVINCE = "province", "Tỉnh"
+        MUNICIPALITY = "municipality", "Thành phố trực thuộc trung ương"
+
+    name = models.CharField("tên", max_length=100, help_text="Tên ngắn có dấu, ví dụ “Hải Dương”.")
+    full_name = models.CharField("tên đầy đủ", max_length=150, help_text="Ví dụ “Tỉnh Hải Dương”.")
+    name_en = models.CharField("tên tiếng Anh", max_length=100)
+    slug = models.SlugField("slug", max_length=100, unique=True)
+    legacy_code = models.CharField(
+        "mã trước 2025",
+        max_length=3,
+        unique=True,
+        help_text="Mã đơn vị hành chính trong hệ thống 63 tỉnh, thành.",
+    )
+    code = models.CharField(
+        "mã hiện hành",
+        max_length=3,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="Mã trong hệ thống 34 tỉnh, thành từ 1/7/2025; trống nếu đơn vị đã sáp nhập.",
+    )
+    kind = models.CharField("loại", max_length=20, choices=Kind.choices)
+    is_current = models.BooleanField("còn tồn tại", default=True)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name="sáp nhập vào",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_units",
+        limit_choices_to={"is_current": True},
+    )
+    aliases = models.TextField(
+        "tên gọi khác",
+        blank=True,
+        help_text="Mỗi dòng một tên, ví dụ tên cũ “Thừa Thiên Huế”.",
+    )
+
+    objects = ProvinceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "tỉnh, thành phố"
+        verbose_name_plural = "tỉnh, thành phố"
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_current=True, merged_into__isnull=True, code__isnull=False)
+                | Q(is_current=False, merged_into__isnull=False),
+                name="province_current_xor_merged",
+            ),
+            models.CheckConstraint(condition=~Q(merged_into=models.F("pk")), name="province_not_merged_into_itself"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("newsroom:province-detail", kwargs={"slug": self.slug})
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+    def family_ids(self) -> list[int]:
+        """This unit and, for a current unit, the old units merged into it."""
+        if not self.is_current:
+            return [self.pk]
+        return [self.pk, *self.merged_units.values_list("pk", flat=True)]
+
+
+class Country(models.Model):
+    code = models.CharField(
+        "mã ISO 3166-1",
+        max_length=2,
+        unique=True,
+        validators=[MinLengthValidator(2)],
+        help_text="Hai chữ in hoa, ví dụ KR.",
+    )
+    name = models.CharField("tên", max_length=100)
+    name_en = models.CharField("tên tiếng Anh", max_length=100)
+    name_ko = models.CharField("tên tiếng Hàn", max_length=100)
+
+    objects = CodeKeyedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "quốc gia"
+        verbose_name_plural = "quốc gia"
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(code=Upper("code")), name="country_code_upper_case"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("newsroom:country-detail", kwargs={"code": self.slug})
+
+    def natural_key(self) -> tuple[str]:
+        return (self.code,)
+
+    @property
+    def slug(self) -> str:
+        return self.code.lower()
+
+
+class Topic(models.Model):
+    name = models.CharField("tên", max_length=100, unique=True)
+    slug = models.SlugField("slug", max_length=100, unique=True)
+    description = models.TextField("mô tả", blank=True)
+
+    objects = SlugKeyedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "chủ đề"
+        verbose_name_plural = "chủ đề"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return f"{reverse('newsroom:article-list')}?topic={self.slug}"
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+
+class Image(models.Model):
+    """A photo with its caption and credit; the file may be missing when a source names a photo it did not ship."""
+
+    file = models.ImageField(
+        "tệp ảnh", upload_to="images/%Y/%m/", blank=True, width_field="width", height_field="height"
+    )
+    alt_text = models.CharField("văn bản thay thế", max_length=300, help_text="Mô tả ảnh cho người không nhìn thấy.")
+    caption = models.TextField("chú thích", blank=True)
+    credit = models.CharField("nguồn ảnh", max_length=200, blank=True, help_text="Ví dụ “Ảnh: TTXVN”.")
+    width = models.PositiveIntegerField("rộng", null=True, blank=True, editable=False)
+    height = models.PositiveIntegerField("cao", null=True, blank=True, editable=False)
+    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "ảnh"
+        verbose_name_plural = "ảnh"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(alt_text=""), name="image_alt_text_required"),
+        ]
+
+    def __str__(self) -> str:
+        return self.caption[:80] or self.alt_text[:80]
+
+
+class Partner(models.Model):
+    """An organisation or a foreign locality that Vietnamese provinces work with."""
+
+    class Kind(models.TextChoices):
+        LOCALITY = "locality", "Địa phương nước ngoài"
+        GOVERNMENT = "government", "Cơ quan chính phủ"
+        MISSION = "mission", "Cơ quan đại diện ngoại giao"
+        ASSOCIATION = "association", "Hội, tổ chức phi chính phủ"
+        COMPANY = "company", "Doanh nghiệp"
+        UNIVERSITY = "university", "Trường đại học, học viện"
+        MEDIA = "media", "Cơ quan báo chí"
+
+    name = models.CharField("tên", max_length=200)
+    slug = models.SlugField("slug", max_length=200, unique=True)
+    short_name = models.CharField("tên viết tắt", max_length=50, blank=True)
+    name_en = models.CharField("tên tiếng Anh", max_length=200, blank=True)
+    name_ko = models.CharField("tên tiếng Hàn", max_length=200, blank=True)
+    aliases = models.TextField("tên gọi khác", blank=True, help_text="Mỗi dòng một tên, ví dụ “Pusan”.")
+    kind = models.CharField("loại", max_length=20, choices=Kind.choices)
+    country = models.ForeignKey(Country, verbose_name="quốc gia", on_delete=models.PROTECT, related_name="partners")
+    description = models.TextField("mô tả", blank=True)
+    website = models.URLField("trang web", blank=True)
+    logo = models.ForeignKey(
+        Image, verbose_name="logo", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = SlugKeyedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "đối tác"
+        verbose_name_plural = "đối tác"
+        ordering = ["name"]
+        indexes = [models.Index(fields=["country", "name"], name="partner_country_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("newsroom:partner-detail", kwargs={"slug": self.slug})
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+
+class PartnershipQuerySet(SlugKeyedQuerySet):
+    def with_related(self) -> PartnershipQuerySet:
+        return self.select_related("province", "province__merged_into", "partner", "partner__country")
+
+
+class Partnership(models.Model):
+    """A standing relationship between a Vietnamese province and a partner."""
+
+    class Kind(models.TextChoices):
+        SISTER_CITY = "sister_city", "Kết nghĩa"
+        FRIENDSHIP = "friendship", "Hữu nghị hợp tác"
+        MOU = "mou", "Bản ghi nhớ hợp tác"
+        OTHER = "other", "Khác"
+
+    class State(models.TextChoices):
+        ACTIVE = "active", "Đang hoạt động"
+        INACTIVE = "inactive", "Ngừng hoạt động"
+
+    province = models.ForeignKey(
+        Province, verbose_name="tỉnh, thành phố", on_delete=models.PROTECT, related_name="partnerships"
+    )
+    partner = models.ForeignKey(Partner, verbose_name="đối tác", on_delete=models.PROTECT, related_name="partnerships")
+    kind = models.CharField("loại quan hệ", max_length=20, choices=Kind.choices)
+    established_year = models.PositiveSmallIntegerField(
+        "năm thiết lập", null=True, blank=True, help_text="Để trống nếu nguồn không nêu."
+    )
+    established_on = models.DateField("ngày thiết lập", null=True, blank=True, help_text="Chỉ điền khi nguồn nêu rõ.")
+    status = models.CharField("tình trạng", max_length=20, choices=State.choices, default=State.ACTIVE)
+    fields_of_cooperation = models.TextField("lĩnh vực hợp tác", blank=True)
+    articles = models.ManyToManyField(
+        "Article", verbose_name="bài viết liên quan", blank=True, related_name="partnerships"
+    )
+
+    objects = PartnershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "quan hệ hợp tác"
+        verbose_name_plural = "quan hệ hợp tác"
+        ordering = ["province__name", "partner__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["province", "partner", "kind"], name="partnership_unique_kind"),
+            models.CheckConstraint(
+                condition=Q(established_year__isnull=True) | Q(established_year__gte=1945, established_year__lte=2100),
+                name="partnership_year_plausible",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.province} – {self.partner}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.established_on and not self.established_year:
+            self.established_year = self.established_on.year
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return f"{reverse('newsroom:partnership-list')}#partnership-{self.pk}"
+
+    def years_running(self, today: datetime.date | None = None) -> int | None:
+        if self.established_year is None:
+            return None
+        return (today or timezone.localdate()).year - self.established_year
+
+
+class EventQuerySet(SlugKeyedQuerySet):
+    def published(self) -> EventQuerySet:
+        return self.filter(status=Status.PUBLISHED)
+
+    def upcoming(self, today: datetime.date | None = None) -> EventQuerySet:
+        today = today or timezone.localdate()
+        return self.filter(Q(end_date__gte=today) | Q(end_date__isnull=True, start_date__gte=today)).order_by(
+            "start_date", "start_time", "pk"
+        )
+
+    def past(self, today: datetime.date | None = None) -> EventQuerySet:
+        today = today or timezone.localdate()
+        return self.filter(Q(end_date__lt=today) | Q(end_date__isnull=True, start_date__lt=today)).order_by(
+            "-start_date", "-start_time", "-pk"
+        )
+
+    def with_related(self) -> EventQuerySet:
+        return self.select_related("province", "country")
+
+
+class Event(models.Model):
+    """Something that happens on a given day: a visit, a ceremony, a seminar.
+
+    A source often states a day without an hour, so the time of day is optional.
+    """
+
+    class Kind(models.TextChoices):
+        VISIT = "visit", "Chuyến thăm, tiếp đoàn"
+        CEREMONY = "ceremony", "Lễ"
+        ANNIVERSARY = "anniversary", "Kỷ niệm"
+        SEMINAR = "seminar", "Hội thảo, tọa đàm"
+        FESTIVAL = "festival", "Lễ hội"
+        SIGNING = "signing", "Ký kết"
+        MEETING = "meeting", "Hội đàm, làm việc"
+        OTHER = "other", "Khác"
+
+    title = models.CharField("tiêu đề", max_length=300)
+    slug = models.SlugField("slug", max_length=200, unique=True)
+    kind = models.CharField("loại", max_length=20, choices=Kind.choices)
+    status = models.CharField("trạng thái", max_length=20, choices=Status.choices, default=Status.DRAFT)
+    start_date = models.DateField("ngày bắt đầu")
+    start_time = models.TimeField("giờ bắt đầu", null=True, blank=True)
+    end_date = models.DateField("ngày kết thúc", null=True, blank=True)
+    end_time = models.TimeField("giờ kết thúc", null=True, blank=True)
+    timezone = models.CharField(
+        "múi giờ", max_length=50, default="Asia/Ho_Chi_Minh", help_text="Múi giờ nơi diễn ra, ví dụ Asia/Seoul."
+    )
+    venue = models.CharField("địa điểm", max_length=300, blank=True)
+    province = models.ForeignKey(
+        Province,
+        verbose_name="tỉnh, thành phố",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+    )
+    country = models.ForeignKey(
+        Country, verbose_name="quốc gia", on_delete=models.PROTECT, null=True, blank=True, related_name="events"
+    )
+    partners = models.ManyToManyField(Partner, verbose_name="đối tác", blank=True, related_name="events")
+    description = models.TextField("mô tả", blank=True)
+    image = models.ForeignKey(
+        Image, verbose_name="ảnh", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
+    updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "sự kiện"
+        verbose_name_plural = "sự kiện"
+        ordering = ["-start_date", "-start_time", "-pk"]
+        indexes = [models.Index(fields=["status", "start_date"], name="event_status_start")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="event_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("newsroom:event-detail", kwargs={"slug": self.slug})
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+    def is_published(self) -> bool:
+        return self.status == Status.PUBLISHED
+
+
+class ArticleQuerySet(SlugKeyedQuerySet):
+    def published(self) -> ArticleQuerySet:
+        """What the public may see: published, and not scheduled for later."""
+        return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def for_province(self, province: Province) -> ArticleQuerySet:
+        return self.filter(
+            pk__in=Article.provinces.through.objects.filter(province_id__in=province.family_ids()).values("article_id")
+        )
+
+    def for_list(self) -> ArticleQuerySet:
+        """What an article card shows, fetched in a fixed number of queries."""
+        return self.select_related("cover_image").prefetch_related("provinces", "countries")
+
+
+class Article(models.Model):
+    class Language(models.TextChoices):
+        VI = "vi", "Tiếng Việt"
+        EN = "en", "Tiếng Anh"
+        KO = "ko", "Tiếng Hàn"
+
+    title = models.CharField("tiêu đề", max_length=300)
+    slug = models.SlugField("slug", max_length=200, unique=True)
+    lead = models.TextField("sapo", blank=True)
+    body = models.TextField("nội dung", help_text="Các đoạn cách nhau bởi một dòng trống.")
+    byline = models.CharField("tác giả", max_length=200, blank=True)
+    source_name = models.CharField("ấn phẩm nguồn", max_length=200, blank=True)
+    source_url = models.URLField("địa chỉ bài gốc", max_length=500, blank=True)
+    attribution = models.CharField(
+        "ghi nguồn", max_length=200, blank=True, help_text="Dòng ghi nguồn như bài gốc, ví dụ “theo TTXVN”."
+    )
+    original_published_at = models.DateTimeField("thời gian đăng gốc", null=True, blank=True)
+    status = models.CharField("trạng thái", max_length=20, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        "xuất bản lúc", null=True, blank=True, help_text="Thời điểm bài hiện trên trang này; có thể hẹn giờ."
+    )
+    language = models.CharField("ngôn ngữ", max_length=2, choices=Language.choices, default=Language.VI)
+    provinces = models.ManyToManyField(Province, verbose_name="tỉnh, thành phố", blank=True, related_name="articles")
+    countries = models.ManyToManyField(Country, verbose_name="quốc gia", blank=True, related_name="articles")
+    partners = models.ManyToManyField(Partner, verbose_name="đối tác", blank=True, related_name="articles")
+    events = models.ManyToManyField(Event, verbose_name="sự kiện", blank=True, related_name="articles")
+    topics = models.ManyToManyField(Topic, verbose_name="chủ đề", blank=True, related_name="articles")
+    cover_image = models.ForeignKey(
+        Image, verbose_name="ảnh đại diện", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    images = models.ManyToManyField(
+        Image, verbose_name="ảnh trong bài", through="ArticleImage", blank=True, related_name="articles"
+    )
+    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
+    updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "bài viết"
+        verbose_name_plural = "bài viết"
+        ordering = ["-published_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "-published_at", "-id"], name="article_public_order"),
+            models.Index(Lower("title"), name="article_title_lower"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status=Status.PUBLISHED) | Q(published_at__isnull=False),
+                name="article_published_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("newsroom:article-detail", kwargs={"slug": self.slug})
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+    def is_published(self) -> bool:
+        return self.status == Status.PUBLISHED and self.published_at is not None and self.published_at <= timezone.now()
+
+    def paragraphs(self) -> list[str]:
+        return [p.strip() for p in self.body.split("\n\n") if p.strip()]
+
+
+class ArticleImage(models.Model):
+    """An image placed in an article's gallery, in order, with an optional caption for this use."""
+
+    article = models.ForeignKey(Article, verbose_name="bài viết", on_delete=models.CASCADE, related_name="placements")
+    image = models.ForeignKey(Image, verbose_name="ảnh", on_delete=models.PROTECT, related_name="placements")
+    position = models.PositiveSmallIntegerField("thứ tự", default=0)
+    caption_override = models.TextField("chú thích riêng", blank=True, help_text="Để trống để dùng chú thích của ảnh.")
+
+    class Meta:
+        verbose_name = "ảnh trong bài"
+        verbose_name_plural = "ảnh trong bài"
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "image"], name="article_image_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article} #{self.position}"
+
+    @property
+    def caption(self) -> str:
+        return self.caption_override or self.image.caption

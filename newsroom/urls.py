@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "newsroom"
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("articles/", views.ArticleListView.as_view(), name="article-list"),
+    path("articles/<slug:slug>/", views.ArticleDetailView.as_view(), name="article-detail"),
+    path("provinces/", views.ProvinceListView.as_view(), name="province-list"),
+    path("provinces/<slug:slug>/", views.ProvinceDetailView.as_view(), name="province-detail"),
+    path("countries/", views.CountryListView.as_view(), name="country-list"),
+    path("countries/<str:code>/", views.CountryDetailView.as_view(), name="country-detail"),
+    path("partners/", views.PartnerListView.as_view(), name="partner-list"),
+    path("partners/<slug:slug>/", views.PartnerDetailView.as_view(), name="partner-detail"),
+    path("partnerships/", views.PartnershipListView.as_view(), name="partnership-list"),
+    path("events/", views.EventListView.as_view(), name="event-list"),
+    path("events/<slug:slug>/", views.EventDetailView.as_view(), name="event-detail"),
+]
