@@ -7,7 +7,7 @@ import datetime
 from django.core.validators import MinLengthValidator
 from django.db import models
 from django.db.models import Count, Q
-from django.db.models.functions import Lower, Upper
+from django.db.models.functions import Coalesce, Lower, Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -41,17 +41,6 @@ class Status(models.TextChoices):
 class ProvinceQuerySet(SlugKeyedQuerySet):
     def current(self) -> ProvinceQuerySet:
         return self.filter(is_current=True)
-
-    def with_article_counts(self) -> ProvinceQuerySet:
-        """Annotate each unit with the published articles tagged with it, or with a unit merged into it."""
-        published = Q(articles__status=Status.PUBLISHED, articles__published_at__lte=timezone.now())
-        merged_published = Q(
-            merged_units__articles__status=Status.PUBLISHED,
-            merged_units__articles__published_at__lte=timezone.now(),
-        )
-        own = Count("articles", filter=published, distinct=True)
-        merged = Count("merged_units__articles", filter=merged_published, distinct=True)
-        return self.annotate(own_article_count=own, merged_article_count=merged)
 
 
 class Province(models.Model):
@@ -425,6 +414,27 @@ class ArticleQuerySet(SlugKeyedQuerySet):
         return self.filter(
             pk__in=Article.provinces.through.objects.filter(province_id__in=province.family_ids()).values("article_id")
         )
+
+    def count_by_tag(self, field: str) -> dict[int, int]:
+        """How many of these articles carry each row of a many-to-many tag field, in one grouped query."""
+        m2m = self.model._meta.get_field(field)
+        tag_column = f"{m2m.m2m_reverse_field_name()}_id"
+        rows = (
+            m2m.remote_field.through.objects.filter(article_id__in=self.values("pk"))
+            .values(tag_column)
+            .annotate(total=Count("article_id", distinct=True))
+        )
+        return {row[tag_column]: row["total"] for row in rows}
+
+    def count_by_current_unit(self) -> dict[int, int]:
+        """Articles per current province, each counted once even if tagged with several merged units."""
+        rows = (
+            Article.provinces.through.objects.filter(article_id__in=self.values("pk"))
+            .annotate(unit=Coalesce("province__merged_into_id", "province_id"))
+            .values("unit")
+            .annotate(total=Count("article_id", distinct=True))
+        )
+        return {row["unit"]: row["total"] for row in rows}
 
     def for_list(self) -> ArticleQuerySet:
         """What an article card shows, fetched in a fixed number of queries."""

@@ -1,0 +1,285 @@
+"""Public pages. Every one reads through the published querysets and runs a fixed number of queries."""
+
+from typing import Any
+
+from django.conf import settings
+from django.core.paginator import InvalidPage, Page, Paginator
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.views.generic import DetailView, ListView, TemplateView
+
+from .filters import ArticleFilter, PartnershipFilter
+from .models import Article, ArticleImage, Country, Event, Partner, Partnership, Province
+
+
+def paginate(request: HttpRequest, queryset: QuerySet, per_page: int | None = None) -> Page:
+    """The requested page of a list; a page number that is not a page is a 404, never a 500."""
+    paginator = Paginator(queryset, per_page or settings.NEWSROOM_PAGE_SIZE)
+    try:
+        return paginator.page(request.GET.get("page") or 1)
+    except InvalidPage as error:
+        raise Http404("Trang không tồn tại.") from error
+
+
+def published_articles() -> QuerySet:
+    return Article.objects.published().for_list()
+
+
+def published_events() -> QuerySet:
+    return Event.objects.published().with_related()
+
+
+def current_units_with_counts() -> list[Province]:
+    """Current provinces, each with its article count and the old units merged into it."""
+    articles = Article.objects.published()
+    unit_counts = articles.count_by_current_unit()
+    own_counts = articles.count_by_tag("provinces")
+    units: dict[int, Province] = {}
+    merged: list[Province] = []
+    for province in Province.objects.order_by("name"):
+        province.article_count = own_counts.get(province.pk, 0)
+        if province.is_current:
+            province.unit_article_count = unit_counts.get(province.pk, 0)
+            province.merged_list = []
+            units[province.pk] = province
+        else:
+            merged.append(province)
+    for province in merged:
+        units[province.merged_into_id].merged_list.append(province)
+    return list(units.values())
+
+
+class HomeView(TemplateView):
+    template_name = "newsroom/home.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        articles = published_articles()
+        context["latest_articles"] = articles[:10]
+        context["upcoming_events"] = published_events().upcoming()[:5]
+        context["recent_events"] = published_events().past()[:5]
+        context["provinces"] = current_units_with_counts()
+        context["countries"] = countries_with_content()
+        return context
+
+
+class ArticleListView(ListView):
+    template_name = "newsroom/article_list.html"
+    paginate_by = settings.NEWSROOM_PAGE_SIZE
+    context_object_name = "articles"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.filterset = ArticleFilter(request.GET or None, queryset=published_articles())
+        response = super().get(request, *args, **kwargs)
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            response.status_code = 400
+        return response
+
+    def get_queryset(self) -> QuerySet:
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            return Article.objects.none()
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["filter"] = self.filterset
+        context["breadcrumbs"] = [(None, "Tin tức")]
+        return context
+
+
+class ArticleDetailView(DetailView):
+    template_name = "newsroom/article_detail.html"
+    context_object_name = "article"
+
+    def get_queryset(self) -> QuerySet:
+        return (
+            Article.objects.published()
+            .select_related("cover_image")
+            .prefetch_related(
+                Prefetch("provinces", queryset=Province.objects.select_related("merged_into")),
+                "countries",
+                Prefetch("partners", queryset=Partner.objects.select_related("country")),
+                Prefetch("events", queryset=Event.objects.published()),
+                "topics",
+                Prefetch("placements", queryset=ArticleImage.objects.select_related("image")),
+            )
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        article = self.object
+        context["gallery"] = [p for p in article.placements.all() if p.image_id != article.cover_image_id]
+        context["related_articles"] = related_articles(article)
+        context["breadcrumbs"] = [(reverse("newsroom:article-list"), "Tin tức"), (None, article.title)]
+        return context
+
+
+def related_articles(article: Article, limit: int = 4) -> QuerySet:
+    """Other published stories about the same places or partners, newest first."""
+    province_ids = [p.pk for p in article.provinces.all()]
+    unit_ids = {p.merged_into_id or p.pk for p in article.provinces.all()}
+    family_ids = set(province_ids) | unit_ids
+    family_ids |= set(Province.objects.filter(merged_into__in=unit_ids).values_list("pk", flat=True))
+    partner_ids = [p.pk for p in article.partners.all()]
+    candidates = Article.objects.published().exclude(pk=article.pk)
+    matching = candidates.filter(provinces__in=family_ids) | candidates.filter(partners__in=partner_ids)
+    return Article.objects.filter(pk__in=matching.values("pk")).published().for_list()[:limit]
+
+
+class ProvinceListView(TemplateView):
+    template_name = "newsroom/province_list.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["units"] = current_units_with_counts()
+        context["breadcrumbs"] = [(None, "Tỉnh, thành phố")]
+        return context
+
+
+class ProvinceDetailView(DetailView):
+    template_name = "newsroom/province_detail.html"
+    context_object_name = "province"
+
+    def get_queryset(self) -> QuerySet:
+        return Province.objects.select_related("merged_into").prefetch_related("merged_units")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        province = self.object
+        family = [province.pk, *(unit.pk for unit in province.merged_units.all())]
+        context["page_obj"] = paginate(self.request, published_articles().filter(provinces__in=family).distinct())
+        context["partnerships"] = Partnership.objects.with_related().filter(province__in=family)
+        context["upcoming_events"] = published_events().upcoming().filter(province__in=family)
+        context["past_events"] = published_events().past().filter(province__in=family)[:10]
+        context["breadcrumbs"] = [(reverse("newsroom:province-list"), "Tỉnh, thành phố"), (None, province.name)]
+        return context
+
+
+def countries_with_content() -> list[Country]:
+    """Countries that published articles, partners or events are about, with their article counts."""
+    article_counts = Article.objects.published().count_by_tag("countries")
+    country_ids = set(article_counts) | set(Partner.objects.values_list("country_id", flat=True))
+    country_ids |= set(Event.objects.published().exclude(country=None).values_list("country_id", flat=True))
+    countries = list(Country.objects.filter(pk__in=country_ids))
+    for country in countries:
+        country.article_count = article_counts.get(country.pk, 0)
+    return countries
+
+
+class CountryListView(TemplateView):
+    template_name = "newsroom/country_list.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["countries"] = countries_with_content()
+        context["breadcrumbs"] = [(None, "Quốc gia")]
+        return context
+
+
+class CountryDetailView(TemplateView):
+    template_name = "newsroom/country_detail.html"
+
+    def get(self, request: HttpRequest, code: str, *args: Any, **kwargs: Any) -> HttpResponse:
+        if code != code.lower():
+            return HttpResponsePermanentRedirect(request.get_full_path().replace(f"/{code}/", f"/{code.lower()}/", 1))
+        if len(code) != 2:
+            raise Http404("Không có quốc gia này.")
+        self.country = get_object_or_404(Country, code=code.upper())
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        country = self.country
+        context["country"] = country
+        context["page_obj"] = paginate(self.request, published_articles().filter(countries=country))
+        context["partners"] = Partner.objects.filter(country=country)
+        context["upcoming_events"] = published_events().upcoming().filter(country=country)
+        context["past_events"] = published_events().past().filter(country=country)[:10]
+        context["breadcrumbs"] = [(reverse("newsroom:country-list"), "Quốc gia"), (None, country.name)]
+        return context
+
+
+class PartnerListView(ListView):
+    template_name = "newsroom/partner_list.html"
+    context_object_name = "partners"
+    paginate_by = 50
+
+    def get_queryset(self) -> QuerySet:
+        return Partner.objects.select_related("country", "logo").order_by("country__name", "name")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["breadcrumbs"] = [(None, "Đối tác")]
+        return context
+
+
+class PartnerDetailView(DetailView):
+    template_name = "newsroom/partner_detail.html"
+    context_object_name = "partner"
+
+    def get_queryset(self) -> QuerySet:
+        return Partner.objects.select_related("country", "logo")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        partner = self.object
+        context["page_obj"] = paginate(self.request, published_articles().filter(partners=partner))
+        context["partnerships"] = Partnership.objects.with_related().filter(partner=partner)
+        context["events"] = published_events().filter(partners=partner).order_by("-start_date")[:10]
+        context["breadcrumbs"] = [(reverse("newsroom:partner-list"), "Đối tác"), (None, partner.name)]
+        return context
+
+
+class PartnershipListView(ListView):
+    template_name = "newsroom/partnership_list.html"
+    context_object_name = "partnerships"
+    paginate_by = 50
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.filterset = PartnershipFilter(request.GET or None, queryset=Partnership.objects.with_related())
+        response = super().get(request, *args, **kwargs)
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            response.status_code = 400
+        return response
+
+    def get_queryset(self) -> QuerySet:
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            return Partnership.objects.none()
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["filter"] = self.filterset
+        context["breadcrumbs"] = [(None, "Quan hệ hợp tác")]
+        return context
+
+
+class EventListView(TemplateView):
+    template_name = "newsroom/event_list.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["upcoming_events"] = published_events().upcoming()
+        context["page_obj"] = paginate(self.request, published_events().past())
+        context["breadcrumbs"] = [(None, "Sự kiện")]
+        return context
+
+
+class EventDetailView(DetailView):
+    template_name = "newsroom/event_detail.html"
+    context_object_name = "event"
+
+    def get_queryset(self) -> QuerySet:
+        return (
+            Event.objects.published()
+            .select_related("province", "province__merged_into", "country", "image")
+            .prefetch_related(Prefetch("partners", queryset=Partner.objects.select_related("country")))
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["articles"] = published_articles().filter(events=self.object)
+        context["breadcrumbs"] = [(reverse("newsroom:event-list"), "Sự kiện"), (None, self.object.title)]
+        return context
