@@ -14,9 +14,13 @@ from .filters import ArticleFilter, PartnershipFilter
 from .models import Article, ArticleImage, Country, Event, Partner, Partnership, Province
 
 
+def page_size() -> int:
+    return settings.NEWSROOM_PAGE_SIZE
+
+
 def paginate(request: HttpRequest, queryset: QuerySet, per_page: int | None = None) -> Page:
     """The requested page of a list; a page number that is not a page is a 404, never a 500."""
-    paginator = Paginator(queryset, per_page or settings.NEWSROOM_PAGE_SIZE)
+    paginator = Paginator(queryset, per_page or page_size())
     try:
         return paginator.page(request.GET.get("page") or 1)
     except InvalidPage as error:
@@ -67,8 +71,10 @@ class HomeView(TemplateView):
 
 class ArticleListView(ListView):
     template_name = "newsroom/article_list.html"
-    paginate_by = settings.NEWSROOM_PAGE_SIZE
     context_object_name = "articles"
+
+    def get_paginate_by(self, queryset: QuerySet) -> int:
+        return page_size()
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.filterset = ArticleFilter(request.GET or None, queryset=published_articles())
@@ -204,7 +210,9 @@ class CountryDetailView(TemplateView):
 class PartnerListView(ListView):
     template_name = "newsroom/partner_list.html"
     context_object_name = "partners"
-    paginate_by = 50
+
+    def get_paginate_by(self, queryset: QuerySet) -> int:
+        return page_size() * 3
 
     def get_queryset(self) -> QuerySet:
         return Partner.objects.select_related("country", "logo").order_by("country__name", "name")
@@ -235,7 +243,9 @@ class PartnerDetailView(DetailView):
 class PartnershipListView(ListView):
     template_name = "newsroom/partnership_list.html"
     context_object_name = "partnerships"
-    paginate_by = 50
+
+    def get_paginate_by(self, queryset: QuerySet) -> int:
+        return page_size() * 3
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.filterset = PartnershipFilter(request.GET or None, queryset=Partnership.objects.with_related())

@@ -1,0 +1,164 @@
+"""The admin as a superuser sees it: every changelist, search, filter and form opens and saves."""
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from newsroom.models import Article, Status
+
+from .factories import (
+    make_article,
+    make_country,
+    make_event,
+    make_image,
+    make_partner,
+    make_partnership,
+    make_province,
+    make_topic,
+)
+
+pytestmark = pytest.mark.django_db
+
+MODELS = ["province", "country", "topic", "image", "partner", "partnership", "event", "article"]
+
+
+@pytest.fixture
+def content():
+    korea = make_country()
+    unit = make_province("Hải Phòng")
+    old = make_province("Hải Dương", merged_into=unit)
+    partner = make_partner("Suwon", country=korea)
+    partnership = make_partnership(old, partner)
+    event = make_event("Tiếp đoàn Suwon", province=old, country=korea)
+    image = make_image()
+    topic = make_topic("Hợp tác")
+    article = make_article(
+        "Hải Dương đón đoàn Suwon",
+        provinces=[old],
+        countries=[korea],
+        partners=[partner],
+        events=[event],
+        topics=[topic],
+        cover_image=image,
+    )
+    article.placements.create(image=image, position=0)
+    return {
+        "province": old,
+        "country": korea,
+        "topic": topic,
+        "image": image,
+        "partner": partner,
+        "partnership": partnership,
+        "event": event,
+        "article": article,
+    }
+
+
+def test_every_model_is_registered():
+    registered = {model._meta.model_name for model in admin.site._registry if model._meta.app_label == "newsroom"}
+    assert registered == set(MODELS)
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_changelist_lists_records(admin_client, content, model):
+    response = admin_client.get(reverse(f"admin:newsroom_{model}_changelist"))
+    assert response.status_code == 200
+    assert str(content[model])[:40] in response.content.decode()
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_changelist_search_answers(admin_client, content, model):
+    response = admin_client.get(reverse(f"admin:newsroom_{model}_changelist"), {"q": "Suwon"})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_change_form_opens(admin_client, content, model):
+    response = admin_client.get(reverse(f"admin:newsroom_{model}_change", args=[content[model].pk]))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_add_form_opens(admin_client, model):
+    assert admin_client.get(reverse(f"admin:newsroom_{model}_add")).status_code == 200
+
+
+def test_article_changelist_filters_by_status_and_province(admin_client, content):
+    make_article("Bản nháp khác", status=Status.DRAFT)
+    url = reverse("admin:newsroom_article_changelist")
+    drafts = admin_client.get(url, {"status__exact": "draft"}).content.decode()
+    by_province = admin_client.get(url, {"provinces__id__exact": content["province"].pk}).content.decode()
+    assert "Bản nháp khác" in drafts and "Hải Dương đón đoàn Suwon" not in drafts
+    assert "Hải Dương đón đoàn Suwon" in by_province and "Bản nháp khác" not in by_province
+
+
+def test_article_change_form_saves_edits(admin_client, content):
+    article = content["article"]
+    url = reverse("admin:newsroom_article_change", args=[article.pk])
+    form = admin_client.get(url).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data.update(
+        {
+            "title": "Tiêu đề đã sửa",
+            "slug": article.slug,
+            "body": article.body,
+            "status": Status.PUBLISHED,
+            "language": "vi",
+            "published_at_0": "2025-08-13",
+            "published_at_1": "18:47:00",
+            "original_published_at_0": "",
+            "original_published_at_1": "",
+            "provinces": [content["province"].pk],
+            "countries": [content["country"].pk],
+            "partners": [content["partner"].pk],
+            "events": [content["event"].pk],
+            "topics": [content["topic"].pk],
+            "cover_image": content["image"].pk,
+            "placements-TOTAL_FORMS": "0",
+            "placements-INITIAL_FORMS": "0",
+        }
+    )
+    response = admin_client.post(url, data)
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.title == "Tiêu đề đã sửa"
+    assert article.placements.count() == 1
+
+
+def test_publish_action_publishes_and_dates_drafts(admin_client, content):
+    draft = make_article("Bản nháp", status=Status.DRAFT, published_at=None)
+    admin_client.post(
+        reverse("admin:newsroom_article_changelist"), {"action": "publish", "_selected_action": [draft.pk]}
+    )
+    draft.refresh_from_db()
+    assert draft.status == Status.PUBLISHED
+    assert draft.published_at is not None
+
+
+def test_archive_action_keeps_the_record(admin_client, content):
+    article = content["article"]
+    admin_client.post(
+        reverse("admin:newsroom_article_changelist"), {"action": "archive", "_selected_action": [article.pk]}
+    )
+    assert Article.objects.get(pk=article.pk).status == Status.ARCHIVED
+
+
+def test_province_changelist_links_to_the_unit_it_merged_into(admin_client, content):
+    page = admin_client.get(reverse("admin:newsroom_province_changelist")).content.decode()
+    unit = content["province"].merged_into
+    assert reverse("admin:newsroom_province_change", args=[unit.pk]) in page
+
+
+def test_autocomplete_finds_provinces_for_articles(admin_client, content):
+    response = admin_client.get(
+        reverse("admin:autocomplete"),
+        {"term": "Hải", "app_label": "newsroom", "model_name": "article", "field_name": "provinces"},
+    )
+    names = [result["text"] for result in response.json()["results"]]
+    assert "Hải Dương" in names and "Hải Phòng" in names
+
+
+def test_anonymous_visitor_is_sent_to_the_login_page(client):
+    response = client.get(reverse("admin:newsroom_article_changelist"))
+    assert response.status_code == 302
+    assert reverse("admin:login") in response["Location"]

@@ -1,0 +1,119 @@
+"""Each public page runs the same number of queries whatever the number of items it lists."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from .factories import (
+    make_article,
+    make_country,
+    make_event,
+    make_image,
+    make_partner,
+    make_partnership,
+    make_province,
+    make_topic,
+)
+
+pytestmark = pytest.mark.django_db
+
+LARGE = 60
+
+
+@pytest.fixture(autouse=True)
+def large_pages(settings):
+    """Pages large enough to hold every item, so that a per-item query would show."""
+    settings.NEWSROOM_PAGE_SIZE = LARGE
+
+
+class World:
+    """A growing set of content, all tied to one current province, its merged unit, one country and one partner.
+
+    It starts with at least one item of every list, so that "small" and "large" differ only in length.
+    """
+
+    def __init__(self) -> None:
+        self.korea = make_country("KR")
+        self.unit = make_province("Hải Phòng")
+        self.old_unit = make_province("Hải Dương", merged_into=self.unit)
+        self.partner = make_partner("Suwon", country=self.korea)
+        self.topic = make_topic("Hợp tác")
+        self.event = make_event("Sự kiện chính", province=self.old_unit, country=self.korea)
+        self.event.partners.add(self.partner)
+        self.article = self.add_articles(2)[0]
+        make_partnership(self.old_unit, self.partner)
+
+    def add_articles(self, count: int) -> list:
+        articles = []
+        for _ in range(count):
+            article = make_article(
+                provinces=[self.unit, self.old_unit],
+                countries=[self.korea],
+                partners=[self.partner],
+                events=[self.event],
+                topics=[self.topic],
+                cover_image=make_image(),
+            )
+            article.placements.create(image=make_image(), position=1)
+            articles.append(article)
+        return articles
+
+    def add_everything(self, count: int) -> None:
+        self.add_articles(count)
+        today = timezone.localdate()
+        for number in range(count):
+            province = make_province(merged_into=self.unit if number % 2 else None)
+            partner = make_partner(country=self.korea)
+            make_partnership(province, partner)
+            make_partnership(self.unit, partner, kind="mou")
+            make_event(province=self.unit, country=self.korea, start_date=today + datetime.timedelta(days=number + 1))
+            make_event(province=self.unit, country=self.korea, start_date=today - datetime.timedelta(days=number + 1))
+            past = make_event(country=self.korea, start_date=today - datetime.timedelta(days=number + 1))
+            past.partners.add(self.partner)
+
+
+def paths(world: World) -> list[str]:
+    return [
+        "/",
+        "/articles/",
+        "/articles/?country=kr&province=hai-phong&topic=hop-tac",
+        world.article.get_absolute_url(),
+        "/provinces/",
+        "/provinces/hai-phong/",
+        "/provinces/hai-duong/",
+        "/countries/",
+        "/countries/kr/",
+        "/partners/",
+        "/partners/suwon/",
+        "/partnerships/",
+        "/events/",
+        world.event.get_absolute_url(),
+    ]
+
+
+def count_queries(client, path: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    assert response.status_code == 200, path
+    return len(captured)
+
+
+def test_query_count_does_not_grow_with_items(client):
+    world = World()
+    small = {path: count_queries(client, path) for path in paths(world)}
+    world.add_everything(LARGE)
+    large = {path: count_queries(client, path) for path in paths(world)}
+    assert large == small
+
+
+@pytest.mark.parametrize(
+    ("path_index", "budget"),
+    list(enumerate([12, 8, 12, 11, 3, 9, 9, 4, 8, 2, 7, 4, 3, 5])),
+)
+def test_page_stays_within_its_query_budget(client, path_index, budget):
+    world = World()
+    world.add_everything(5)
+    assert count_queries(client, paths(world)[path_index]) <= budget
