@@ -98,7 +98,7 @@ class Province(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(is_current=True, merged_into__isnull=True, code__isnull=False)
-                | Q(is_current=False, merged_into__isnull=False),
+                | Q(is_current=False, merged_into__isnull=False, code__isnull=True),
                 name="province_current_xor_merged",
             ),
             models.CheckConstraint(condition=~Q(merged_into=models.F("pk")), name="province_not_merged_into_itself"),

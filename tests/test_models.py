@@ -195,3 +195,8 @@ def test_natural_keys_round_trip():
     assert type(korea).objects.get_by_natural_key(*korea.natural_key()) == korea
     partnership = make_partnership(unit, make_partner())
     assert Partnership.objects.get(pk=partnership.pk).province == unit
+
+
+def test_merged_province_has_no_current_code():
+    unit = make_province("Hải Phòng")
+    assert_refused(lambda: make_province("Hải Dương", merged_into=unit, code="30"))

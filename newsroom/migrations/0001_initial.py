@@ -242,7 +242,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='province',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('code__isnull', False), ('is_current', True), ('merged_into__isnull', True)), models.Q(('is_current', False), ('merged_into__isnull', False)), _connector='OR'), name='province_current_xor_merged'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('code__isnull', False), ('is_current', True), ('merged_into__isnull', True)), models.Q(('code__isnull', True), ('is_current', False), ('merged_into__isnull', False)), _connector='OR'), name='province_current_xor_merged'),
         ),
         migrations.AddConstraint(
             model_name='province',
