@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 PYTHON_CANDIDATES := python3.13 python3.12 $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3) $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3) python3
 FIXTURES := places seed
 
-.PHONY: run test lint format check-migrations install clean
+.PHONY: run test lint format check-migrations install page-tools clean
 
 $(PY):
 	@found=""; for candidate in $(PYTHON_CANDIDATES); do \
@@ -25,12 +25,28 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(PY)
 
 install: $(VENV)/.installed
 
+# The page checks need the Nu HTML Checker (Java), axe-core and Lighthouse (npm) and a headless Chromium.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+page-tools: node_modules/.installed
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v chromedriver >/dev/null || missing="$$missing chromium-driver"; \
+	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages for the page checks:$$missing"; \
+	  if [ "$$(id -u)" -ne 0 ]; then echo "Run as root or install them yourself: apt-get install$$missing" >&2; exit 1; fi; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py loaddata $(FIXTURES)
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: install lint check-migrations
+test: install page-tools lint check-migrations
 	$(PY) -m pytest -n 2 -p no:cacheprovider
 
 lint: install
@@ -45,4 +61,4 @@ check-migrations: install
 	$(PY) manage.py makemigrations --check --dry-run
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles
+	rm -rf $(VENV) node_modules db.sqlite3 staticfiles

@@ -1,0 +1,66 @@
+"""A small site that exercises every public template, for the page-quality checks."""
+
+import datetime
+
+from django.utils import timezone
+
+from .factories import (
+    make_article,
+    make_country,
+    make_event,
+    make_image,
+    make_partner,
+    make_partnership,
+    make_province,
+    make_topic,
+)
+
+
+def build_site() -> list[str]:
+    """Create content touching every template and return the public paths to check."""
+    korea = make_country("KR")
+    unit = make_province("Hải Phòng", kind="municipality", full_name="Thành phố Hải Phòng")
+    old = make_province("Hải Dương", merged_into=unit)
+    partner = make_partner("Suwon", country=korea, name_en="Suwon", name_ko="수원시", short_name="SW")
+    make_partnership(old, partner, established_year=2004)
+    today = timezone.localdate()
+    past = make_event("Tiếp đoàn Suwon", province=old, country=korea, venue="tỉnh Hải Dương")
+    past.partners.add(partner)
+    upcoming = make_event(
+        "Lễ hội sắp tới", province=unit, start_date=today + datetime.timedelta(days=30), start_time=datetime.time(9)
+    )
+    topic = make_topic("Hợp tác địa phương")
+    article = make_article(
+        "Hải Dương tiếp đoàn Suwon",
+        provinces=[old],
+        countries=[korea],
+        partners=[partner],
+        events=[past],
+        topics=[topic],
+        byline="Hạnh Trần (t/h)",
+        attribution="theo TTXVN",
+        source_name="Báo Thử",
+        original_published_at=timezone.now() - datetime.timedelta(days=2),
+        cover_image=make_image(caption="Phó Chủ tịch tiếp đoàn", credit="Ảnh: CTTĐT tỉnh Hải Dương"),
+    )
+    article.placements.create(image=make_image(caption="Ảnh thứ hai"), position=1)
+    make_article("Hải Phòng hợp tác với Suwon", provinces=[unit], countries=[korea], partners=[partner])
+    return [
+        "/",
+        "/articles/",
+        "/articles/?country=kr&province=hai-phong",
+        "/articles/?country=zz",
+        article.get_absolute_url(),
+        "/provinces/",
+        "/provinces/hai-phong/",
+        "/provinces/hai-duong/",
+        "/countries/",
+        "/countries/kr/",
+        "/partners/",
+        partner.get_absolute_url(),
+        "/partnerships/",
+        "/events/",
+        past.get_absolute_url(),
+        upcoming.get_absolute_url(),
+        "/khong-co-trang-nay/",
+    ]

@@ -1,0 +1,75 @@
+"""Every public page is valid HTML (Nu HTML Checker) and has no accessibility violation (axe-core)."""
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+
+from .pages import build_site
+
+VNU_JAR = Path(settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+AXE_SCRIPT = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_FLAGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+@pytest.mark.django_db
+def test_every_public_page_is_valid_html(client, tmp_path):
+    files = []
+    for number, path in enumerate(build_site()):
+        response = client.get(path)
+        assert response.status_code in {200, 400, 404}, path
+        page = tmp_path / f"page-{number:02d}.html"
+        page.write_bytes(response.content)
+        files.append(page)
+    result = subprocess.run(
+        ["java", "-jar", str(VNU_JAR), "--format", "json", "--errors-only", *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    errors = [
+        f"{Path(message['url']).name}:{message.get('lastLine')}: {message['message']}"
+        for message in json.loads(result.stderr)["messages"]
+    ]
+    assert errors == []
+
+
+@pytest.fixture(scope="module")
+def browser():
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in CHROMIUM_FLAGS:
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    yield driver
+    driver.quit()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("width", [1280, 375])
+def test_every_public_page_passes_axe(live_server, browser, width):
+    browser.set_window_size(width, 900)
+    axe = AXE_SCRIPT.read_text()
+    violations = []
+    for path in build_site():
+        browser.get(live_server.url + path)
+        browser.execute_script(axe)
+        result = browser.execute_async_script("const done = arguments[0]; axe.run(document).then(done);")
+        violations += [f"{path}: {item['id']} ({item['impact']}) {item['help']}" for item in result["violations"]]
+    assert violations == []
