@@ -8,8 +8,10 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 
+from .calendar import build_calendar
 from .filters import ArticleFilter, PartnershipFilter
 from .models import Article, ArticleImage, Country, Event, Partner, Partnership, Province
 
@@ -293,3 +295,28 @@ class EventDetailView(DetailView):
         context["articles"] = published_articles().filter(events=self.object)
         context["breadcrumbs"] = [(reverse("newsroom:event-list"), "Sự kiện"), (None, self.object.title)]
         return context
+
+
+def calendar_response(events: QuerySet, request: HttpRequest, name: str, filename: str) -> HttpResponse:
+    response = HttpResponse(build_calendar(events, request, name), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@require_GET
+def events_calendar(request: HttpRequest) -> HttpResponse:
+    events = published_events().order_by("start_date", "pk")
+    return calendar_response(events, request, "Sự kiện hợp tác địa phương", "su-kien.ics")
+
+
+@require_GET
+def event_calendar(request: HttpRequest, slug: str) -> HttpResponse:
+    event = get_object_or_404(published_events(), slug=slug)
+    return calendar_response([event], request, event.title, f"{event.slug}.ics")
+
+
+@require_GET
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    sitemap = request.build_absolute_uri(reverse("sitemap"))
+    lines = ["User-agent: *", "Disallow: /admin/", f"Sitemap: {sitemap}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
