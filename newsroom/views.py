@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 
+from . import structured_data
 from .calendar import build_calendar
 from .filters import ArticleFilter, PartnershipFilter
 from .models import Article, ArticleImage, Country, Event, Partner, Partnership, Province
@@ -121,6 +122,7 @@ class ArticleDetailView(DetailView):
         context["gallery"] = [p for p in article.placements.all() if p.image_id != article.cover_image_id]
         context["related_articles"] = related_articles(article)
         context["breadcrumbs"] = [(reverse("newsroom:article-list"), "Tin tức"), (None, article.title)]
+        context["structured_data"] = [structured_data.news_article(article, self.request)]
         return context
 
 
@@ -239,6 +241,7 @@ class PartnerDetailView(DetailView):
         context["partnerships"] = Partnership.objects.with_related().filter(partner=partner)
         context["events"] = published_events().filter(partners=partner).order_by("-start_date")[:10]
         context["breadcrumbs"] = [(reverse("newsroom:partner-list"), "Đối tác"), (None, partner.name)]
+        context["structured_data"] = [structured_data.organization(partner, self.request)]
         return context
 
 
@@ -294,6 +297,7 @@ class EventDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         context["articles"] = published_articles().filter(events=self.object)
         context["breadcrumbs"] = [(reverse("newsroom:event-list"), "Sự kiện"), (None, self.object.title)]
+        context["structured_data"] = [structured_data.event(self.object, self.request)]
         return context
 
 
