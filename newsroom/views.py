@@ -13,6 +13,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from . import structured_data
 from .calendar import build_calendar
+from .exports import FORMATS, export_articles, export_partnerships
 from .filters import ArticleFilter, PartnershipFilter
 from .models import Article, ArticleImage, Country, Event, Partner, Partnership, Province
 
@@ -81,6 +82,9 @@ class ArticleListView(ListView):
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.filterset = ArticleFilter(request.GET or None, queryset=published_articles())
+        export_format = request.GET.get("format")
+        if export_format in FORMATS and (not self.filterset.is_bound or self.filterset.is_valid()):
+            return export_articles(self.filterset.qs, request, export_format)
         response = super().get(request, *args, **kwargs)
         if self.filterset.is_bound and not self.filterset.is_valid():
             response.status_code = 400
@@ -254,6 +258,9 @@ class PartnershipListView(ListView):
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.filterset = PartnershipFilter(request.GET or None, queryset=Partnership.objects.with_related())
+        export_format = request.GET.get("format")
+        if export_format in FORMATS and (not self.filterset.is_bound or self.filterset.is_valid()):
+            return export_partnerships(self.filterset.qs, request, export_format)
         response = super().get(request, *args, **kwargs)
         if self.filterset.is_bound and not self.filterset.is_valid():
             response.status_code = 400
