@@ -426,7 +426,7 @@ class EventQuerySet(SlugKeyedQuerySet):
         )
 
     def with_related(self) -> EventQuerySet:
-        return self.select_related("province", "country")
+        return self.select_related("province", "country", "image")
 
 
 class Event(models.Model):
