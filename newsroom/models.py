@@ -216,8 +216,9 @@ class Image(models.Model):
 
     objects = ImageQuerySet.as_manager()
 
-    # The file name as loaded from the database: a different name on save means a new file to clean.
-    _stored_file_name = ""
+    # The file name as loaded from the database (None when the query deferred it): a different name on save
+    # means a new file to clean.
+    _stored_file_name: str | None = ""
 
     class Meta:
         verbose_name = "ảnh"
@@ -260,12 +261,15 @@ class Image(models.Model):
     @classmethod
     def from_db(cls, db: str, field_names: list[str], values: list[Any], *, fetch_mode: Any = None) -> Image:
         instance = super().from_db(db, field_names, values, fetch_mode=fetch_mode)
-        if "file" in field_names:
-            instance._stored_file_name = values[field_names.index("file")] or ""
+        instance._stored_file_name = (values[field_names.index("file")] or "") if "file" in field_names else None
         return instance
 
     def has_new_file(self) -> bool:
-        return bool(self.file) and (not self.file._committed or self.file.name != self._stored_file_name)
+        if not self.file:
+            return False
+        if not self.file._committed:
+            return True
+        return self._stored_file_name is not None and self.file.name != self._stored_file_name
 
     def duplicate_of(self, sha256: str) -> Image | None:
         return Image.objects.filter(sha256=sha256).exclude(pk=self.pk).first()

@@ -243,3 +243,13 @@ def test_pillow_sees_the_stored_file_as_what_it_is():
     assert image.file.name.endswith(".gif")
     with default_storage.open(image.file.name, "rb") as stored:
         assert PillowImage.open(File(stored)).format == "GIF"
+
+
+def test_saving_an_image_loaded_without_its_file_column_keeps_the_file(media_root):
+    image = make_photo((700, 350))
+    before = stored_files(media_root)
+    partial = Image.objects.only("caption").get(pk=image.pk)
+    partial.caption = "Chú thích sửa nhanh"
+    partial.save()
+    assert Image.objects.get(pk=image.pk).file.name == image.file.name
+    assert stored_files(media_root) == before
