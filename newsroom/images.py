@@ -249,13 +249,22 @@ def renditions(source: File, width: int, height: int) -> list[RenditionFile]:
     ]
 
 
-def make_renditions(source: File, width: int, height: int) -> None:
-    """Write every rendition of a newly stored photo; pages then only name them, never make them again.
+def make_renditions(source: File, width: int, height: int, *, missing_only: bool = False) -> int:
+    """Write the renditions of a newly stored photo (or only those missing from storage); return how many.
 
-    Forced, because imagekit's cached "exists" state may outlive the files of a deleted photo that is uploaded again.
+    Pages only name renditions, never make them. Generation is forced, because imagekit's cached "exists" state
+    may outlive the files of a deleted photo that is uploaded again; an old file is deleted first, or storage
+    would save the new one under another name.
     """
+    made = 0
     for rendition in renditions(source, width, height):
+        storage, name = rendition.file.storage, rendition.file.name
+        if missing_only and storage.exists(name):
+            continue
+        storage.delete(name)
         rendition.file.generate(force=True)
+        made += 1
+    return made
 
 
 def rendition_directory(source: File) -> str:
