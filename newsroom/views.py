@@ -8,8 +8,11 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 
+from . import structured_data
+from .calendar import build_calendar
 from .filters import ArticleFilter, PartnershipFilter
 from .models import Article, ArticleImage, Country, Event, Partner, Partnership, Province
 
@@ -119,6 +122,7 @@ class ArticleDetailView(DetailView):
         context["gallery"] = [p for p in article.placements.all() if p.image_id != article.cover_image_id]
         context["related_articles"] = related_articles(article)
         context["breadcrumbs"] = [(reverse("newsroom:article-list"), "Tin tức"), (None, article.title)]
+        context["structured_data"] = [structured_data.news_article(article, self.request)]
         return context
 
 
@@ -237,6 +241,7 @@ class PartnerDetailView(DetailView):
         context["partnerships"] = Partnership.objects.with_related().filter(partner=partner)
         context["events"] = published_events().filter(partners=partner).order_by("-start_date")[:10]
         context["breadcrumbs"] = [(reverse("newsroom:partner-list"), "Đối tác"), (None, partner.name)]
+        context["structured_data"] = [structured_data.organization(partner, self.request)]
         return context
 
 
@@ -292,4 +297,30 @@ class EventDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         context["articles"] = published_articles().filter(events=self.object)
         context["breadcrumbs"] = [(reverse("newsroom:event-list"), "Sự kiện"), (None, self.object.title)]
+        context["structured_data"] = [structured_data.event(self.object, self.request)]
         return context
+
+
+def calendar_response(events: QuerySet, request: HttpRequest, name: str, filename: str) -> HttpResponse:
+    response = HttpResponse(build_calendar(events, request, name), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@require_GET
+def events_calendar(request: HttpRequest) -> HttpResponse:
+    events = published_events().order_by("start_date", "pk")
+    return calendar_response(events, request, "Sự kiện hợp tác địa phương", "su-kien.ics")
+
+
+@require_GET
+def event_calendar(request: HttpRequest, slug: str) -> HttpResponse:
+    event = get_object_or_404(published_events(), slug=slug)
+    return calendar_response([event], request, event.title, f"{event.slug}.ics")
+
+
+@require_GET
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    sitemap = request.build_absolute_uri(reverse("sitemap"))
+    lines = ["User-agent: *", "Disallow: /admin/", f"Sitemap: {sitemap}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
