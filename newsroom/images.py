@@ -302,6 +302,7 @@ class Picture:
     width: int
     height: int
     thumbnail: RenditionFile
+    largest: RenditionFile
     files: list[RenditionFile]
 
 
@@ -326,5 +327,6 @@ def picture(source: File, width: int, height: int) -> Picture:
         width=largest.width,
         height=largest.height,
         thumbnail=by_format["WEBP"][0],
+        largest=largest,
         files=files,
     )

@@ -4,6 +4,7 @@ from html.parser import HTMLParser
 
 import pytest
 from django.core.files.storage import default_storage
+from django.template import Context, Template
 
 from .factories import make_article, make_country, make_event, make_image, make_partner
 from .photos import make_photo, open_stored
@@ -168,3 +169,33 @@ def test_partner_lists_show_logos(client, path):
     page = client.get(path).content.decode()
     assert img_of(Tags(page), logo)["sizes"] == "3rem"
     assert "Ảnh: Suwon" in page
+
+
+def social_meta(client, path: str) -> dict[str, str | None]:
+    return {attrs.get("property"): attrs.get("content") for attrs in page_tags(client, path).named("meta")}
+
+
+def test_social_preview_shows_the_largest_rendition_in_a_format_every_crawler_reads(client, article, cover):
+    metas = {
+        attrs.get("property"): attrs.get("content")
+        for attrs in page_tags(client, article.get_absolute_url()).named("meta")
+    }
+    url = metas["og:image"]
+    assert url.startswith("http://testserver/media/renditions/")
+    assert (metas["og:image:width"], metas["og:image:height"]) == ("1600", "800")
+    assert stored(url.removeprefix("http://testserver")).format == "JPEG"
+
+
+def test_social_preview_leaves_a_photo_url_in_object_storage_as_it_is(rf):
+    template = Template("{% load newsroom_tags %}{% absolute_url url %}")
+    context = Context({"request": rf.get("/"), "url": "https://anh.example.test/media/a.jpg"})
+    assert template.render(context) == "https://anh.example.test/media/a.jpg"
+
+
+def test_event_page_offers_its_photo_to_social_previews(client):
+    event = make_event(image=make_photo((1200, 800)))
+    metas = {
+        attrs.get("property"): attrs.get("content")
+        for attrs in page_tags(client, event.get_absolute_url()).named("meta")
+    }
+    assert metas["og:image:width"] == "1200"
