@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from .admin_images import ImageAdminBase, thumbnail
 from .models import (
     Article,
     ArticleImage,
@@ -69,12 +70,16 @@ class TopicAdmin(admin.ModelAdmin):
 
 
 @admin.register(Image)
-class ImageAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "credit", "has_file", "width", "height", "created_at"]
+class ImageAdmin(ImageAdminBase):
+    list_display = ["thumbnail", "__str__", "credit", "has_file", "width", "height", "created_at"]
     list_filter = [("file", admin.EmptyFieldListFilter)]
-    search_fields = ["caption", "alt_text", "credit"]
+    search_fields = ["caption", "alt_text", "credit", "=sha256"]
     date_hierarchy = "created_at"
-    readonly_fields = ["width", "height", "created_at"]
+    readonly_fields = ["preview", "renditions", "width", "height", "file_size", "sha256", "created_at"]
+    fieldsets = [
+        (None, {"fields": ["file", "preview", "alt_text", "caption", "credit"]}),
+        ("Tệp và các bản cỡ nhỏ", {"fields": ["renditions", ("width", "height"), "file_size", "sha256", "created_at"]}),
+    ]
 
     @admin.display(description="có tệp", boolean=True)
     def has_file(self, obj: Image) -> bool:
@@ -83,15 +88,19 @@ class ImageAdmin(admin.ModelAdmin):
 
 @admin.register(Partner)
 class PartnerAdmin(admin.ModelAdmin):
-    list_display = ["name", "short_name", "kind", "country", "partnership_count"]
+    list_display = ["logo_thumbnail", "name", "short_name", "kind", "country", "partnership_count"]
     list_filter = ["kind", ("country", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "short_name", "name_en", "name_ko", "aliases"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["country", "logo"]
-    list_select_related = ["country"]
+    list_select_related = ["country", "logo"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).annotate(partnership_total=Count("partnerships"))
+
+    @admin.display(description="logo")
+    def logo_thumbnail(self, obj: Partner) -> str:
+        return thumbnail(obj.logo)
 
     @admin.display(description="số quan hệ hợp tác", ordering="partnership_total")
     def partnership_count(self, obj: Partner) -> int:
@@ -117,30 +126,42 @@ class PartnershipAdmin(admin.ModelAdmin):
 
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
-    list_display = ["title", "kind", "status", "start_date", "province", "country"]
+    list_display = ["image_thumbnail", "title", "kind", "status", "start_date", "province", "country"]
     list_filter = ["status", "kind", ("province", admin.RelatedOnlyFieldListFilter), "country"]
     search_fields = ["title", "venue", "description"]
     date_hierarchy = "start_date"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["province", "country", "partners", "image"]
-    list_select_related = ["province", "country"]
+    list_select_related = ["province", "country", "image"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "status", "description"]}),
         ("Thời gian", {"fields": [("start_date", "start_time"), ("end_date", "end_time"), "timezone"]}),
         ("Địa điểm và đối tác", {"fields": ["venue", "province", "country", "partners", "image"]}),
     ]
 
+    @admin.display(description="ảnh")
+    def image_thumbnail(self, obj: Event) -> str:
+        return thumbnail(obj.image)
+
 
 class ArticleImageInline(admin.TabularInline):
     model = ArticleImage
     extra = 0
     autocomplete_fields = ["image"]
-    fields = ["image", "position", "caption_override"]
+    fields = ["image_thumbnail", "image", "position", "caption_override"]
+    readonly_fields = ["image_thumbnail"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("image")
+
+    @admin.display(description="ảnh")
+    def image_thumbnail(self, obj: ArticleImage) -> str:
+        return thumbnail(obj.image if obj.pk else None)
 
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["title", "status", "published_at", "source_name", "province_list"]
+    list_display = ["cover_thumbnail", "title", "status", "published_at", "source_name", "province_list"]
     list_filter = [
         "status",
         "language",
@@ -163,7 +184,11 @@ class ArticleAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).prefetch_related("provinces")
+        return super().get_queryset(request).select_related("cover_image").prefetch_related("provinces")
+
+    @admin.display(description="ảnh")
+    def cover_thumbnail(self, obj: Article) -> str:
+        return thumbnail(obj.cover_image)
 
     @admin.display(description="tỉnh, thành phố")
     def province_list(self, obj: Article) -> str:

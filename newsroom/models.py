@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import datetime
+from functools import partial
+from typing import IO, Any
 
+from django.core.exceptions import ValidationError
+from django.core.files.storage import Storage
 from django.core.validators import MinLengthValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count, Q
 from django.db.models.functions import Coalesce, Lower, Upper
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.text import slugify
+
+from . import images
 
 
 def vietnamese_slugify(text: str) -> str:
@@ -178,8 +187,18 @@ class Topic(models.Model):
         return (self.slug,)
 
 
+class ImageQuerySet(models.QuerySet):
+    def holding(self, upload: IO[bytes]) -> ImageQuerySet:
+        """Images whose file is the same as this upload, byte for byte."""
+        return self.filter(sha256=images.content_hash(upload))
+
+
 class Image(models.Model):
-    """A photo with its caption and credit; the file may be missing when a source names a photo it did not ship."""
+    """A photo with its caption and credit; the file may be missing when a source names a photo it did not ship.
+
+    Saving a new file stores it cleaned (upright, no metadata) under its content hash and makes its renditions;
+    replacing or deleting it removes the old files once the transaction commits.
+    """
 
     file = models.ImageField(
         "tệp ảnh", upload_to="images/%Y/%m/", blank=True, width_field="width", height_field="height"
@@ -189,7 +208,17 @@ class Image(models.Model):
     credit = models.CharField("nguồn ảnh", max_length=200, blank=True, help_text="Ví dụ “Ảnh: TTXVN”.")
     width = models.PositiveIntegerField("rộng", null=True, blank=True, editable=False)
     height = models.PositiveIntegerField("cao", null=True, blank=True, editable=False)
+    file_size = models.PositiveIntegerField("dung lượng (byte)", null=True, blank=True, editable=False)
+    sha256 = models.CharField(
+        "mã SHA-256", max_length=64, blank=True, editable=False, help_text="Của tệp gốc; hai tệp giống hệt có cùng mã."
+    )
     created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
+
+    objects = ImageQuerySet.as_manager()
+
+    # The file name as loaded from the database (None when the query deferred it): a different name on save
+    # means a new file to clean.
+    _stored_file_name: str | None = ""
 
     class Meta:
         verbose_name = "ảnh"
@@ -197,10 +226,83 @@ class Image(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(condition=~Q(alt_text=""), name="image_alt_text_required"),
+            models.UniqueConstraint(fields=["sha256"], condition=~Q(sha256=""), name="image_file_stored_once"),
         ]
 
     def __str__(self) -> str:
         return self.caption[:80] or self.alt_text[:80]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "file" not in update_fields:
+            super().save(*args, **kwargs)
+            return
+        replaced = self._stored_file_name
+        new_file = self.has_new_file()
+        if new_file:
+            cleaned = images.clean_image(self.file)
+            if duplicate := self.duplicate_of(cleaned.sha256):
+                raise ValidationError({"file": duplicate_message(duplicate)})
+            if self.file._committed and self.file.name != replaced:
+                # Stored as uploaded (FieldFile.save(save=False)): that copy still has its metadata.
+                self.file.storage.delete(self.file.name)
+            self.file = cleaned.content
+            self.sha256 = cleaned.sha256
+            self.file_size = cleaned.content.size
+        elif not self.file:
+            self.sha256, self.file_size = "", None
+        super().save(*args, **kwargs)
+        if new_file:
+            images.make_renditions(self.file, self.width, self.height)
+        self._stored_file_name = self.file.name or ""
+        if replaced and replaced != self._stored_file_name:
+            remove_files_on_commit(self.file.storage, replaced)
+
+    @classmethod
+    def from_db(cls, db: str, field_names: list[str], values: list[Any], *, fetch_mode: Any = None) -> Image:
+        instance = super().from_db(db, field_names, values, fetch_mode=fetch_mode)
+        instance._stored_file_name = (values[field_names.index("file")] or "") if "file" in field_names else None
+        return instance
+
+    def has_new_file(self) -> bool:
+        if not self.file:
+            return False
+        if not self.file._committed:
+            return True
+        return self._stored_file_name is not None and self.file.name != self._stored_file_name
+
+    def duplicate_of(self, sha256: str) -> Image | None:
+        return Image.objects.filter(sha256=sha256).exclude(pk=self.pk).first()
+
+    def clean(self) -> None:
+        if self.has_new_file() and (duplicate := self.duplicate_of(images.content_hash(self.file))):
+            raise ValidationError({"file": duplicate_message(duplicate)})
+
+    def picture(self) -> images.Picture | None:
+        """The renditions to show, or None when the source named a photo without shipping its file."""
+        if not (self.file and self.width and self.height):
+            return None
+        return images.picture(self.file, self.width, self.height)
+
+
+def duplicate_message(duplicate: Image) -> str:
+    return format_html(
+        'Tệp này đã có trong thư viện ảnh: <a href="{}">ảnh số {} – “{}”</a>. Hãy dùng ảnh đó, đừng tải lên lần nữa.',
+        reverse("admin:newsroom_image_change", args=[duplicate.pk]),
+        duplicate.pk,
+        duplicate,
+    )
+
+
+def remove_files_on_commit(storage: Storage, name: str) -> None:
+    """Delete a photo's file and renditions only once the row no longer points at them for good."""
+    transaction.on_commit(partial(images.remove_files, storage, [name]))
+
+
+@receiver(post_delete, sender=Image)
+def remove_deleted_image_files(sender: type[Image], instance: Image, **kwargs: Any) -> None:
+    if instance.file:
+        remove_files_on_commit(instance.file.storage, instance.file.name)
 
 
 class Partner(models.Model):
@@ -352,7 +454,7 @@ class EventQuerySet(SlugKeyedQuerySet):
         )
 
     def with_related(self) -> EventQuerySet:
-        return self.select_related("province", "country")
+        return self.select_related("province", "country", "image")
 
 
 class Event(models.Model):

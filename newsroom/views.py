@@ -208,7 +208,7 @@ class CountryDetailView(TemplateView):
         country = self.country
         context["country"] = country
         context["page_obj"] = paginate(self.request, published_articles().filter(countries=country))
-        context["partners"] = Partner.objects.filter(country=country)
+        context["partners"] = Partner.objects.filter(country=country).select_related("logo")
         context["upcoming_events"] = published_events().upcoming().filter(country=country)
         context["past_events"] = published_events().past().filter(country=country)[:10]
         context["breadcrumbs"] = [(reverse("newsroom:country-list"), "Quốc gia"), (None, country.name)]

@@ -14,6 +14,7 @@ from .factories import (
     make_province,
     make_topic,
 )
+from .photos import make_photo
 
 
 def build_site() -> list[str]:
@@ -45,12 +46,24 @@ def build_site() -> list[str]:
     )
     article.placements.create(image=make_image(caption="Ảnh thứ hai"), position=1)
     make_article("Hải Phòng hợp tác với Suwon", provinces=[unit], countries=[korea], partners=[partner])
+    photo_story = make_article(
+        "Suwon tặng ảnh triển lãm",
+        provinces=[unit],
+        countries=[korea],
+        cover_image=make_photo((1700, 900), alt_text="Ảnh thử nghiệm màu đơn sắc", credit="Ảnh: Thử nghiệm"),
+    )
+    photo_story.placements.create(image=make_photo((900, 600), "PNG", alt_text="Ảnh thử nghiệm thứ hai"), position=1)
+    upcoming.image = make_photo((1200, 800), alt_text="Ảnh thử nghiệm của sự kiện")
+    upcoming.save()
+    partner.logo = make_photo((300, 300), "PNG", alt_text="Biểu trưng thử nghiệm")
+    partner.save()
     return [
         "/",
         "/articles/",
         "/articles/?country=kr&province=hai-phong",
         "/articles/?country=zz",
         article.get_absolute_url(),
+        photo_story.get_absolute_url(),
         "/provinces/",
         "/provinces/hai-phong/",
         "/provinces/hai-duong/",

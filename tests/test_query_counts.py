@@ -1,4 +1,4 @@
-"""Each public page runs the same number of queries whatever the number of items it lists."""
+"""Each public page runs the same number of queries whatever the number of items it lists, photos included."""
 
 import datetime
 
@@ -6,6 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+
+from newsroom.models import Image
 
 from .factories import (
     make_article,
@@ -17,6 +19,7 @@ from .factories import (
     make_province,
     make_topic,
 )
+from .photos import make_photo, picture_bytes, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -33,15 +36,17 @@ class World:
     """A growing set of content, all tied to one current province, its merged unit, one country and one partner.
 
     It starts with at least one item of every list, so that "small" and "large" differ only in length.
+    Every article, event and partner has its photos, with files unless ``photo`` makes them without.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, photo=make_photo) -> None:
+        self.photo = photo
         self.korea = make_country("KR")
         self.unit = make_province("Hải Phòng")
         self.old_unit = make_province("Hải Dương", merged_into=self.unit)
-        self.partner = make_partner("Suwon", country=self.korea)
+        self.partner = make_partner("Suwon", country=self.korea, logo=photo())
         self.topic = make_topic("Hợp tác")
-        self.event = make_event("Sự kiện chính", province=self.old_unit, country=self.korea)
+        self.event = make_event("Sự kiện chính", province=self.old_unit, country=self.korea, image=photo())
         self.event.partners.add(self.partner)
         self.article = self.add_articles(2)[0]
         make_partnership(self.old_unit, self.partner)
@@ -55,9 +60,9 @@ class World:
                 partners=[self.partner],
                 events=[self.event],
                 topics=[self.topic],
-                cover_image=make_image(),
+                cover_image=self.photo(),
             )
-            article.placements.create(image=make_image(), position=1)
+            article.placements.create(image=self.photo(), position=1)
             articles.append(article)
         return articles
 
@@ -66,12 +71,13 @@ class World:
         today = timezone.localdate()
         for number in range(count):
             province = make_province(merged_into=self.unit if number % 2 else None)
-            partner = make_partner(country=self.korea)
+            partner = make_partner(country=self.korea, logo=self.photo())
             make_partnership(province, partner)
             make_partnership(self.unit, partner, kind="mou")
-            make_event(province=self.unit, country=self.korea, start_date=today + datetime.timedelta(days=number + 1))
-            make_event(province=self.unit, country=self.korea, start_date=today - datetime.timedelta(days=number + 1))
-            past = make_event(country=self.korea, start_date=today - datetime.timedelta(days=number + 1))
+            upcoming, past = today + datetime.timedelta(days=number + 1), today - datetime.timedelta(days=number + 1)
+            make_event(province=self.unit, country=self.korea, start_date=upcoming, image=self.photo())
+            make_event(province=self.unit, country=self.korea, start_date=past, image=self.photo())
+            past = make_event(country=self.korea, start_date=past, image=self.photo())
             past.partners.add(self.partner)
 
 
@@ -107,6 +113,16 @@ def test_query_count_does_not_grow_with_items(client):
     world.add_everything(LARGE)
     large = {path: count_queries(client, path) for path in paths(world)}
     assert large == small
+
+
+def test_photo_files_add_no_query(client):
+    world = World(photo=make_image)
+    world.add_everything(5)
+    without_files = {path: count_queries(client, path) for path in paths(world)}
+    for image in Image.objects.all():
+        image.file = upload(picture_bytes("JPEG"))
+        image.save()
+    assert {path: count_queries(client, path) for path in paths(world)} == without_files
 
 
 @pytest.mark.parametrize(

@@ -21,5 +21,11 @@ def ld_json(data: dict) -> SafeString:
 
 
 @register.simple_tag(takes_context=True)
+def absolute_url(context: template.Context, url: str) -> str:
+    """A path made absolute; a URL that already is one (a photo in object storage) stays as it is."""
+    return context["request"].build_absolute_uri(url)
+
+
+@register.simple_tag(takes_context=True)
 def breadcrumb_json_ld(context: template.Context, crumbs: list[tuple[str | None, str]]) -> SafeString:
     return ld_json(breadcrumb_list(crumbs, context["request"]))
