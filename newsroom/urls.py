@@ -17,4 +17,6 @@ urlpatterns = [
     path("partnerships/", views.PartnershipListView.as_view(), name="partnership-list"),
     path("events/", views.EventListView.as_view(), name="event-list"),
     path("events/<slug:slug>/", views.EventDetailView.as_view(), name="event-detail"),
+    path("submit/", views.SubmitView.as_view(), name="submit"),
+    path("submit/thanks/", views.SubmitThanksView.as_view(), name="submit-thanks"),
 ]
