@@ -1,6 +1,7 @@
 import io
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 
 
@@ -9,6 +10,12 @@ def media_root(settings, tmp_path):
     """Uploaded files go to a temporary directory that disappears after each test."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """The cache (locmem in tests) lives as long as the process; each test starts with it empty."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import unicodedata
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
@@ -19,12 +18,6 @@ from .factories import HOSTILE, image_bytes, image_upload, make_country, make_pr
 pytestmark = pytest.mark.django_db
 
 URL = "/submit/"
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    """The rate limit counts in the cache; each test starts from zero."""
-    cache.clear()
 
 
 @pytest.fixture
