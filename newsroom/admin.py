@@ -263,15 +263,25 @@ class ArticleAdmin(PublicationAdmin):
         return format_html_join(", ", "{}", ((province.name,) for province in obj.provinces.all())) or "—"
 
 
-class SubmissionImageInline(admin.TabularInline):
-    model = SubmissionImage
+class ReadOnlyInline(admin.TabularInline):
+    """What a submission arrived with, and the decisions on it: shown, never edited, added or removed here."""
+
     extra = 0
-    fields = ["preview", "original_name", "width", "height"]
-    readonly_fields = fields
     can_delete = False
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return list(self.fields)
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class SubmissionImageInline(ReadOnlyInline):
+    model = SubmissionImage
+    fields = ["preview", "original_name", "width", "height"]
 
     @admin.display(description="ảnh")
     def preview(self, obj: SubmissionImage) -> str:
@@ -282,20 +292,9 @@ class SubmissionImageInline(admin.TabularInline):
         )
 
 
-class SubmissionDecisionInline(admin.TabularInline):
-    """The moderation trail, read-only: a decision is never edited or removed."""
-
+class SubmissionDecisionInline(ReadOnlyInline):
     model = SubmissionDecision
-    extra = 0
     fields = ["decided_at", "status", "decided_by", "reason"]
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Submission)
