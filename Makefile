@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 # Django 6 needs Python 3.12+; the machine's default python3 may be older, so look further.
 PYTHON_CANDIDATES := python3.13 python3.12 $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3) $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3) python3
-FIXTURES := places seed
+
 
 .PHONY: run test lint format check-migrations install page-tools audit clean
 
@@ -44,7 +44,7 @@ page-tools: node_modules/.installed
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py setup_roles
-	$(PY) manage.py loaddata $(FIXTURES)
+	$(PY) manage.py load_fixtures
 	$(PY) manage.py createinitialrevisions newsroom --comment "Phiên bản ban đầu, từ dữ liệu nạp sẵn"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
@@ -66,7 +66,7 @@ check-migrations: install
 AUDIT_PORT ?= 8765
 audit: install page-tools
 	@set -e; workdir=$$(mktemp -d); export DATABASE_URL=sqlite:///$$workdir/audit.sqlite3 DEBUG=0 SECRET_KEY=audit-only ALLOWED_HOSTS=127.0.0.1; \
-	$(PY) manage.py migrate --noinput -v0; $(PY) manage.py loaddata $(FIXTURES) -v0; \
+	$(PY) manage.py migrate --noinput -v0; $(PY) manage.py load_fixtures -v0; \
 	$(PY) manage.py runserver 127.0.0.1:$(AUDIT_PORT) --insecure --noreload >$$workdir/server.log 2>&1 & server=$$!; \
 	trap 'kill $$server 2>/dev/null; rm -rf $$workdir' EXIT; sleep 3; \
 	$(PY) manage.py audit_pages --base-url http://127.0.0.1:$(AUDIT_PORT)
