@@ -116,6 +116,7 @@ def test_missing_consent_is_refused_with_a_reason(client, data):
     del data["consent"]
     page = client.post(URL, data).content.decode()
     assert "Cần có sự đồng ý của bạn" in page
+    assert 'aria-describedby="id_consent_error"' in page and 'id="id_consent_error"' in page
     assert not Submission.objects.exists()
 
 
