@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import PurePath
 from smtplib import SMTPException
 
+import reversion
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.files import File
@@ -141,7 +142,9 @@ def copy_pictures(submission: Submission, written: list[str]) -> list[Image]:
 
 def approve(submission: Submission, user: AbstractBaseUser) -> Article | Event:
     """Turn a pending submission into a draft article or event that carries its text, pictures and places."""
-    with files_removed_on_error() as written, transaction.atomic():
+    with files_removed_on_error() as written, transaction.atomic(), reversion.create_revision():
+        reversion.set_user(user)
+        reversion.set_comment(f"Tạo từ bài gửi {submission.reference}")
         submission = locked(submission, {Submission.State.PENDING})
         images = copy_pictures(submission, written)
         if submission.kind == Submission.Kind.EVENT:

@@ -6,6 +6,7 @@ import html
 import pytest
 from django.core import mail
 from django.urls import reverse
+from reversion.models import Version
 
 from newsroom import moderation
 from newsroom.models import Article, Event, Image, Status, Submission, SubmissionImage
@@ -102,6 +103,13 @@ def test_approval_is_recorded_with_who_and_when(moderator_client, moderator):
     decision = submission.decisions.get()
     assert (decision.status, decision.decided_by) == ("approved", moderator)
     assert decision.decided_at is not None
+
+
+def test_approval_starts_the_drafts_history_with_the_moderator(moderator):
+    submission = make_submission()
+    article = moderation.approve(submission, moderator)
+    revision = Version.objects.get_for_object(article).get().revision
+    assert revision.user == moderator and submission.reference in revision.comment
 
 
 def test_approval_tells_the_sender(moderator_client):
@@ -299,3 +307,18 @@ def test_approved_event_reaches_the_events_page_once_published(client, roles):
     client.post(reverse("admin:newsroom_event_changelist"), {"action": "publish", "_selected_action": [event.pk]})
     client.logout()
     assert "Lễ hội Hàn Quốc" in client.get(event.get_absolute_url()).content.decode()
+
+
+def test_hostile_submission_stays_escaped_once_it_is_an_article_and_an_event(client, roles):
+    moderator = make_user("Administrators")
+    news = make_submission(HOSTILE, name=HOSTILE, organisation=HOSTILE, text=HOSTILE)
+    event = make_submission(HOSTILE, kind="event", event_date=datetime.date(2025, 10, 2), text=HOSTILE)
+    drafts = [moderation.approve(news, moderator), moderation.approve(event, moderator)]
+    client.force_login(moderator)
+    pages = [client.get(draft.get_absolute_url()).content.decode() for draft in drafts]
+    pages += [
+        client.get(reverse(f"admin:newsroom_{d._meta.model_name}_change", args=[d.pk])).content.decode() for d in drafts
+    ]
+    for page in pages:
+        assert "<script>alert" not in page and "<img src=x" not in page
+        assert html.escape('<script>alert("x")</script>') in page
