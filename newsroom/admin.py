@@ -72,7 +72,7 @@ class PublicationAdmin(HistoryAdmin):
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> type[Form]:
         form = super().get_form(request, obj, change, **kwargs)
         # Restoring a revision saves an old version on purpose; the history keeps the one it replaces.
-        form.check_edit_token = request.resolver_match.url_name not in {
+        form.check_edit_token = getattr(request.resolver_match, "url_name", None) not in {
             f"{self.opts.app_label}_{self.opts.model_name}_revision",
             f"{self.opts.app_label}_{self.opts.model_name}_recover",
         }
