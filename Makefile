@@ -50,6 +50,7 @@ run: install
 
 test: install page-tools lint check-migrations
 	$(PY) -m pytest -n 2 -p no:cacheprovider
+	$(MAKE) --no-print-directory audit
 
 lint: install
 	$(VENV)/bin/ruff check .
