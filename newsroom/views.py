@@ -1,5 +1,6 @@
 """Public pages. Every one reads through the published querysets and runs a fixed number of queries."""
 
+import math
 from typing import Any
 
 from django.conf import settings
@@ -99,8 +100,8 @@ class ArticleListView(ListView):
 
 
 class PreviewMixin:
-    """Staff who may view an item in the admin also see it unpublished, at its public address (a preview);
-    for everyone else the published queryset is the gate, and an unpublished item is a 404."""
+    """For detail views reading through ``visible_to(user)``: an unpublished item reaches the page only as a
+    staff preview (everyone else gets the 404 of ``published()``), and a preview must never be cached."""
 
     def render_to_response(self, context: dict[str, Any], **kwargs: Any) -> HttpResponse:
         response = super().render_to_response(context, **kwargs)
@@ -337,8 +338,9 @@ class SubmitView(FormView):
 
 
 def too_many_requests(request: HttpRequest, retry_after: int) -> HttpResponse:
+    """The 429 page: what the limit is and how long to wait, also in Retry-After for software."""
     context = {
-        "minutes": max(1, -(-retry_after // 60)),
+        "minutes": max(1, math.ceil(retry_after / 60)),
         "limit": settings.NEWSROOM_SUBMISSION_RATE_LIMIT,
         "window_minutes": settings.NEWSROOM_SUBMISSION_RATE_WINDOW // 60,
     }
