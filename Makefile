@@ -50,7 +50,7 @@ run: install
 
 test: install page-tools lint check-migrations
 	$(PY) -m pytest -n 2 -p no:cacheprovider
-	$(MAKE) --no-print-directory audit
+	$(MAKE) --no-print-directory audit AUDIT_CATEGORIES=accessibility,best-practices,seo
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -64,13 +64,16 @@ check-migrations: install
 	$(PY) manage.py makemigrations --check --dry-run
 
 # Lighthouse on one page of every public kind, served with DEBUG off from a fresh database with the fixtures.
+# Performance is timed on this machine, so a busy machine lowers it: `make test` (CI, shared machine)
+# checks the three categories that do not depend on timing; run `make audit` on a quiet machine for all four.
 AUDIT_PORT ?= 8765
+AUDIT_CATEGORIES ?= performance,accessibility,best-practices,seo
 audit: install page-tools
 	@set -e; workdir=$$(mktemp -d); export DATABASE_URL=sqlite:///$$workdir/audit.sqlite3 DEBUG=0 SECRET_KEY=audit-only ALLOWED_HOSTS=127.0.0.1; \
 	$(PY) manage.py migrate --noinput -v0; $(PY) manage.py load_fixtures -v0; \
 	$(PY) manage.py runserver 127.0.0.1:$(AUDIT_PORT) --insecure --noreload >$$workdir/server.log 2>&1 & server=$$!; \
 	trap 'kill $$server 2>/dev/null; rm -rf $$workdir' EXIT; sleep 3; \
-	$(PY) manage.py audit_pages --base-url http://127.0.0.1:$(AUDIT_PORT)
+	$(PY) manage.py audit_pages --base-url http://127.0.0.1:$(AUDIT_PORT) --categories $(AUDIT_CATEGORIES) --attempts 3
 
 clean:
 	rm -rf $(VENV) node_modules db.sqlite3 staticfiles

@@ -330,6 +330,30 @@ class Partnership(models.Model):
     def get_absolute_url(self) -> str:
         return f"{reverse('newsroom:partnership-list')}#partnership-{self.pk}"
 
+    def upcoming_anniversary(self, today: datetime.date | None = None) -> tuple[int, int] | None:
+        """The next round (every fifth) anniversary within a year, as (years, calendar year).
+
+        With only a year known, an anniversary this year may still be ahead, so this year and the next count.
+        """
+        today = today or timezone.localdate()
+        if self.established_on:
+            for year in (today.year, today.year + 1):
+                try:
+                    day = self.established_on.replace(year=year)
+                except ValueError:
+                    day = datetime.date(year, 3, 1)
+                years = year - self.established_on.year
+                if today <= day <= today.replace(year=today.year + 1) and years > 0 and years % 5 == 0:
+                    return years, year
+            return None
+        if self.established_year is None:
+            return None
+        for year in (today.year, today.year + 1):
+            years = year - self.established_year
+            if years > 0 and years % 5 == 0:
+                return years, year
+        return None
+
     def years_running(self, today: datetime.date | None = None) -> int | None:
         if self.established_year is None:
             return None

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 app_name = "newsroom"
 
@@ -19,4 +19,11 @@ urlpatterns = [
     path("events/<slug:slug>/", views.EventDetailView.as_view(), name="event-detail"),
     path("submit/", views.SubmitView.as_view(), name="submit"),
     path("submit/thanks/", views.SubmitThanksView.as_view(), name="submit-thanks"),
+    path("events.ics", views.events_calendar, name="events-calendar"),
+    path("events/<slug:slug>/calendar.ics", views.event_calendar, name="event-calendar"),
+    path("feeds/latest/", feeds.LatestArticlesFeed(), name="feed-latest"),
+    path("provinces/<slug:slug>/feed/", feeds.ProvinceFeed(), name="province-feed"),
+    path("countries/<str:code>/feed/", feeds.CountryFeed(), name="country-feed"),
+    path("partners/<slug:slug>/feed/", feeds.PartnerFeed(), name="partner-feed"),
+    path("robots.txt", views.robots_txt, name="robots-txt"),
 ]

@@ -10,9 +10,12 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanen
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from . import moderation, throttle
+from . import moderation, structured_data, throttle
+from .calendar import build_calendar
+from .exports import FORMATS, export_articles, export_partnerships
 from .filters import ArticleFilter, PartnershipFilter
 from .forms import SubmissionForm
 from .models import Article, ArticleImage, Country, Event, Partner, Partnership, Province
@@ -82,6 +85,9 @@ class ArticleListView(ListView):
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.filterset = ArticleFilter(request.GET or None, queryset=published_articles())
+        export_format = request.GET.get("format")
+        if export_format in FORMATS and (not self.filterset.is_bound or self.filterset.is_valid()):
+            return export_articles(self.filterset.qs, request, export_format)
         response = super().get(request, *args, **kwargs)
         if self.filterset.is_bound and not self.filterset.is_valid():
             response.status_code = 400
@@ -135,6 +141,7 @@ class ArticleDetailView(PreviewMixin, DetailView):
         context["gallery"] = [p for p in article.placements.all() if p.image_id != article.cover_image_id]
         context["related_articles"] = related_articles(article)
         context["breadcrumbs"] = [(reverse("newsroom:article-list"), "Tin tức"), (None, article.title)]
+        context["structured_data"] = [structured_data.news_article(article, self.request)]
         return context
 
 
@@ -253,6 +260,7 @@ class PartnerDetailView(DetailView):
         context["partnerships"] = Partnership.objects.with_related().filter(partner=partner)
         context["events"] = published_events().filter(partners=partner).order_by("-start_date")[:10]
         context["breadcrumbs"] = [(reverse("newsroom:partner-list"), "Đối tác"), (None, partner.name)]
+        context["structured_data"] = [structured_data.organization(partner, self.request)]
         return context
 
 
@@ -265,6 +273,9 @@ class PartnershipListView(ListView):
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.filterset = PartnershipFilter(request.GET or None, queryset=Partnership.objects.with_related())
+        export_format = request.GET.get("format")
+        if export_format in FORMATS and (not self.filterset.is_bound or self.filterset.is_valid()):
+            return export_partnerships(self.filterset.qs, request, export_format)
         response = super().get(request, *args, **kwargs)
         if self.filterset.is_bound and not self.filterset.is_valid():
             response.status_code = 400
@@ -308,6 +319,7 @@ class EventDetailView(PreviewMixin, DetailView):
         context = super().get_context_data(**kwargs)
         context["articles"] = published_articles().filter(events=self.object)
         context["breadcrumbs"] = [(reverse("newsroom:event-list"), "Sự kiện"), (None, self.object.title)]
+        context["structured_data"] = [structured_data.event(self.object, self.request)]
         return context
 
 
@@ -356,3 +368,28 @@ class SubmitThanksView(TemplateView):
         context = super().get_context_data(**kwargs)
         context["breadcrumbs"] = [(reverse("newsroom:submit"), "Gửi tin bài"), (None, "Đã gửi")]
         return context
+
+
+def calendar_response(events: QuerySet, request: HttpRequest, name: str, filename: str) -> HttpResponse:
+    response = HttpResponse(build_calendar(events, request, name), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@require_GET
+def events_calendar(request: HttpRequest) -> HttpResponse:
+    events = published_events().order_by("start_date", "pk")
+    return calendar_response(events, request, "Sự kiện hợp tác địa phương", "su-kien.ics")
+
+
+@require_GET
+def event_calendar(request: HttpRequest, slug: str) -> HttpResponse:
+    event = get_object_or_404(published_events(), slug=slug)
+    return calendar_response([event], request, event.title, f"{event.slug}.ics")
+
+
+@require_GET
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    sitemap = request.build_absolute_uri(reverse("sitemap"))
+    lines = ["User-agent: *", "Disallow: /admin/", f"Sitemap: {sitemap}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

@@ -1,0 +1,25 @@
+import json
+
+from django import template
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from newsroom.structured_data import breadcrumb_list
+
+register = template.Library()
+
+# The same escapes as Django's json_script: nothing in the data can close the <script> element.
+JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.filter
+def ld_json(data: dict) -> SafeString:
+    """Structured data for crawlers, as a JSON-LD script element."""
+    payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))
+
+
+@register.simple_tag(takes_context=True)
+def breadcrumb_json_ld(context: template.Context, crumbs: list[tuple[str | None, str]]) -> SafeString:
+    return ld_json(breadcrumb_list(crumbs, context["request"]))

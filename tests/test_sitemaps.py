@@ -1,0 +1,63 @@
+"""The sitemap lists every public page with its last change, and nothing the public cannot see."""
+
+import datetime
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.utils import timezone
+
+from newsroom.models import Status
+
+from .factories import make_article, make_country, make_event, make_partner, make_province
+
+pytestmark = pytest.mark.django_db
+
+NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+
+
+def sitemap_entries(client) -> dict[str, str | None]:
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    root = ET.fromstring(response.content)
+    return {
+        url.findtext("sm:loc", namespaces=NS).removeprefix("http://testserver"): url.findtext(
+            "sm:lastmod", namespaces=NS
+        )
+        for url in root.findall("sm:url", NS)
+    }
+
+
+def test_sitemap_lists_published_content_with_lastmod(client):
+    korea = make_country("KR")
+    unit = make_province("Hải Phòng")
+    partner = make_partner("Suwon", country=korea)
+    article = make_article("Tin công khai", provinces=[unit], countries=[korea], partners=[partner])
+    event = make_event("Sự kiện công khai")
+    entries = sitemap_entries(client)
+    today = timezone.localdate().isoformat()
+    for path in [article.get_absolute_url(), event.get_absolute_url(), "/provinces/hai-phong/", "/countries/kr/"]:
+        assert entries[path] == today, path
+    assert entries["/partners/suwon/"] == today
+    assert entries["/"] == today
+
+
+def test_sitemap_leaves_out_drafts_scheduled_and_unpublished(client):
+    draft = make_article("Tin nháp", status=Status.DRAFT)
+    scheduled = make_article("Tin hẹn giờ", published_at=timezone.now() + datetime.timedelta(days=1))
+    archived = make_article("Tin lưu trữ", status=Status.ARCHIVED)
+    draft_event = make_event("Sự kiện nháp", status=Status.DRAFT)
+    entries = sitemap_entries(client)
+    for hidden in (draft, scheduled, archived, draft_event):
+        assert hidden.get_absolute_url() not in entries
+
+
+def test_sitemap_leaves_out_countries_without_content(client):
+    make_country("JP", name="Nhật Bản")
+    assert "/countries/jp/" not in sitemap_entries(client)
+
+
+def test_robots_points_to_the_sitemap(client):
+    response = client.get("/robots.txt")
+    assert response["Content-Type"].startswith("text/plain")
+    assert "Sitemap: http://testserver/sitemap.xml" in response.content.decode()
+    assert "Disallow: /admin/" in response.content.decode()
