@@ -43,7 +43,9 @@ page-tools: node_modules/.installed
 
 run: install
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py setup_roles
 	$(PY) manage.py load_fixtures
+	$(PY) manage.py createinitialrevisions newsroom --comment "Phiên bản ban đầu, từ dữ liệu nạp sẵn"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install page-tools lint check-migrations

@@ -1,16 +1,33 @@
-"""The editors' desk: every model editable, with the columns, filters and links daily work needs."""
+"""The editors' desk: every model editable, with the columns, filters and links daily work needs.
 
-from django.contrib import admin
+Articles, events, partners and partnerships keep every saved version (django-reversion): the history page
+compares versions (django-reversion-compare), restores any of them, and "recover deleted" brings back
+deleted records.
+"""
+
+from typing import Any
+
+import reversion
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
+from django.db import models
 from django.db.models import Count, QuerySet
-from django.http import HttpRequest
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from reversion_compare.admin import CompareVersionAdmin
 
+from . import moderation
 from .admin_images import ImageAdminBase, thumbnail
+from .forms import PublicationForm, RejectionForm
 from .models import (
     Article,
     ArticleImage,
+    Correction,
     Country,
     Event,
     Image,
@@ -18,8 +35,14 @@ from .models import (
     Partnership,
     Province,
     Status,
+    Submission,
+    SubmissionDecision,
+    SubmissionImage,
+    SubmissionQuerySet,
     Topic,
+    publication_time,
 )
+from .roles import ADMINISTRATORS
 
 admin.site.site_header = "Tòa soạn hợp tác địa phương"
 admin.site.site_title = "Quản trị tòa soạn"
@@ -33,6 +56,68 @@ def admin_link(obj: object, label: str | None = None) -> str:
     meta = obj._meta
     url = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk])
     return format_html('<a href="{}">{}</a>', url, label or str(obj))
+
+
+class HistoryAdmin(CompareVersionAdmin):
+    """Every save through the admin becomes a revision naming who, when and what changed."""
+
+    history_latest_first = True
+
+
+class PublicationAdmin(HistoryAdmin):
+    """Articles and events: the publication cycle as list actions, and no lost updates in the form."""
+
+    form = PublicationForm
+    actions = ["submit_for_review", "publish", "archive", "unpublish"]
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> type[Form]:
+        form = super().get_form(request, obj, change, **kwargs)
+        # Restoring a revision saves an old version on purpose; the history keeps the one it replaces.
+        form.check_edit_token = getattr(request.resolver_match, "url_name", None) not in {
+            f"{self.opts.app_label}_{self.opts.model_name}_revision",
+            f"{self.opts.app_label}_{self.opts.model_name}_recover",
+        }
+        return form
+
+    def move(self, request: HttpRequest, queryset: QuerySet, status: str, done: str) -> None:
+        """Save each item (not a bulk update) so that each gets a revision; publishing without a time means now."""
+        count = 0
+        for item in queryset:
+            item.status = status
+            item.published_at = publication_time(status, item.published_at)
+            item.save()
+            count += 1
+        reversion.set_comment(f"{done} (thao tác trên danh sách)")
+        self.message_user(request, f"{done}: {count} mục.", messages.SUCCESS)
+
+    @admin.action(description="Chuyển sang chờ duyệt", permissions=["change"])
+    def submit_for_review(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self.move(request, queryset, Status.REVIEW, "Đã chuyển sang chờ duyệt")
+
+    @admin.action(description="Xuất bản (giữ giờ hẹn nếu có)", permissions=["change"])
+    def publish(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self.move(request, queryset, Status.PUBLISHED, "Đã xuất bản")
+
+    @admin.action(description="Lưu trữ (gỡ khỏi trang, giữ bản ghi)", permissions=["change"])
+    def archive(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self.move(request, queryset, Status.ARCHIVED, "Đã lưu trữ")
+
+    @admin.action(description="Gỡ xuống, đưa về bản nháp", permissions=["change"])
+    def unpublish(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self.move(request, queryset, Status.DRAFT, "Đã đưa về bản nháp")
+
+    @admin.display(description="trên trang")
+    def public_state(self, obj: Article | Event) -> str:
+        if obj.is_published():
+            return "Đang hiện"
+        if obj.status == Status.PUBLISHED:
+            return format_html("Hẹn giờ {}", timezone.localtime(obj.published_at).strftime("%H:%M %d/%m/%Y"))
+        return "Không hiện"
+
+    @admin.display(description="từ bài gửi")
+    def submission_link(self, obj: Article | Event) -> str:
+        submission = getattr(obj, "submission", None) if obj.pk else None
+        return admin_link(submission, submission.reference) if submission else "—"
 
 
 @admin.register(Province)
@@ -87,7 +172,7 @@ class ImageAdmin(ImageAdminBase):
 
 
 @admin.register(Partner)
-class PartnerAdmin(admin.ModelAdmin):
+class PartnerAdmin(HistoryAdmin):
     list_display = ["logo_thumbnail", "name", "short_name", "kind", "country", "partnership_count"]
     list_filter = ["kind", ("country", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "short_name", "name_en", "name_ko", "aliases"]
@@ -108,7 +193,7 @@ class PartnerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(admin.ModelAdmin):
+class PartnershipAdmin(HistoryAdmin):
     list_display = ["__str__", "province_link", "partner_link", "kind", "established_year", "status"]
     list_filter = ["kind", "status", ("province", admin.RelatedOnlyFieldListFilter), "partner__country"]
     search_fields = ["province__name", "partner__name", "partner__name_en", "fields_of_cooperation"]
@@ -125,16 +210,18 @@ class PartnershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
-    list_display = ["image_thumbnail", "title", "kind", "status", "start_date", "province", "country"]
+class EventAdmin(PublicationAdmin):
+    list_display = ["image_thumbnail", "title", "kind", "status", "public_state", "start_date", "province", "country"]
     list_filter = ["status", "kind", ("province", admin.RelatedOnlyFieldListFilter), "country"]
     search_fields = ["title", "venue", "description"]
     date_hierarchy = "start_date"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["province", "country", "partners", "image"]
     list_select_related = ["province", "country", "image"]
+    readonly_fields = ["submission_link"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "kind", "status", "description"]}),
+        (None, {"fields": ["title", "slug", "kind", "description", "edit_token"]}),
+        ("Xuất bản", {"fields": ["status", "published_at", "submission_link"]}),
         ("Thời gian", {"fields": [("start_date", "start_time"), ("end_date", "end_time"), "timezone"]}),
         ("Địa điểm và đối tác", {"fields": ["venue", "province", "country", "partners", "image"]}),
     ]
@@ -159,9 +246,23 @@ class ArticleImageInline(admin.TabularInline):
         return thumbnail(obj.image if obj.pk else None)
 
 
+class CorrectionInline(admin.StackedInline):
+    model = Correction
+    extra = 0
+    fields = ["noted_at", "text"]
+
+
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["cover_thumbnail", "title", "status", "published_at", "source_name", "province_list"]
+class ArticleAdmin(PublicationAdmin):
+    list_display = [
+        "cover_thumbnail",
+        "title",
+        "status",
+        "public_state",
+        "published_at",
+        "source_name",
+        "province_list",
+    ]
     list_filter = [
         "status",
         "language",
@@ -174,17 +275,17 @@ class ArticleAdmin(admin.ModelAdmin):
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["provinces", "countries", "partners", "events", "topics", "cover_image"]
-    inlines = [ArticleImageInline]
-    actions = ["publish", "archive"]
+    inlines = [ArticleImageInline, CorrectionInline]
+    readonly_fields = ["submission_link"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "lead", "body", "language"]}),
-        ("Xuất bản", {"fields": ["status", "published_at"]}),
+        (None, {"fields": ["title", "slug", "lead", "body", "language", "edit_token"]}),
+        ("Xuất bản", {"fields": ["status", "published_at", "submission_link"]}),
         ("Nguồn", {"fields": ["byline", "attribution", "source_name", "source_url", "original_published_at"]}),
         ("Phân loại", {"fields": ["provinces", "countries", "partners", "events", "topics", "cover_image"]}),
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).select_related("cover_image").prefetch_related("provinces")
+        return super().get_queryset(request).select_related("cover_image", "submission").prefetch_related("provinces")
 
     @admin.display(description="ảnh")
     def cover_thumbnail(self, obj: Article) -> str:
@@ -194,13 +295,165 @@ class ArticleAdmin(admin.ModelAdmin):
     def province_list(self, obj: Article) -> str:
         return format_html_join(", ", "{}", ((province.name,) for province in obj.provinces.all())) or "—"
 
-    @admin.action(description="Xuất bản các bài đã chọn")
-    def publish(self, request: HttpRequest, queryset: QuerySet) -> None:
-        undated = queryset.filter(published_at__isnull=True).update(published_at=timezone.now())
-        count = queryset.update(status=Status.PUBLISHED)
-        self.message_user(request, f"Đã xuất bản {count} bài ({undated} bài lấy giờ hiện tại).")
 
-    @admin.action(description="Lưu trữ các bài đã chọn")
-    def archive(self, request: HttpRequest, queryset: QuerySet) -> None:
-        count = queryset.update(status=Status.ARCHIVED)
-        self.message_user(request, f"Đã lưu trữ {count} bài.")
+class ReadOnlyInline(admin.TabularInline):
+    """What a submission arrived with, and the decisions on it: shown, never edited, added or removed here."""
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return list(self.fields)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class SubmissionImageInline(ReadOnlyInline):
+    model = SubmissionImage
+    fields = ["preview", "original_name", "width", "height"]
+
+    @admin.display(description="ảnh")
+    def preview(self, obj: SubmissionImage) -> str:
+        return format_html(
+            '<a href="{url}"><img src="{url}" alt="{name}" style="max-width:12rem;height:auto"></a>',
+            url=obj.file.url,
+            name=str(obj),
+        )
+
+
+class SubmissionDecisionInline(ReadOnlyInline):
+    model = SubmissionDecision
+    fields = ["decided_at", "status", "decided_by", "reason"]
+
+
+@admin.register(Submission)
+class SubmissionAdmin(admin.ModelAdmin):
+    """The moderation queue: pending first, then the most urgent and the oldest."""
+
+    list_display = ["title", "kind", "status", "priority", "province", "country", "assignee", "created_at"]
+    list_filter = [
+        "status",
+        "kind",
+        "priority",
+        ("province", admin.RelatedOnlyFieldListFilter),
+        ("country", admin.RelatedOnlyFieldListFilter),
+        ("assignee", admin.RelatedOnlyFieldListFilter),
+    ]
+    show_facets = admin.ShowFacets.ALWAYS
+    search_fields = ["title", "text", "name", "email", "organisation"]
+    list_select_related = ["province", "country", "assignee"]
+    date_hierarchy = "created_at"
+    inlines = [SubmissionImageInline, SubmissionDecisionInline]
+    actions = ["approve", "reject", "mark_spam", "reopen", "assign_to_me"]
+    readonly_fields = [
+        "name",
+        "email",
+        "organisation",
+        "kind",
+        "title",
+        "text",
+        "province",
+        "country",
+        "event_date",
+        "consented_at",
+        "created_at",
+        "status",
+        "result_link",
+    ]
+    fieldsets = [
+        ("Xử lý", {"fields": ["status", "assignee", "priority", "result_link"]}),
+        ("Người gửi", {"fields": ["name", "email", "organisation", "consented_at", "created_at"]}),
+        ("Nội dung", {"fields": ["kind", "title", "text", "province", "country", "event_date"]}),
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def get_ordering(self, request: HttpRequest) -> list:
+        return SubmissionQuerySet.queue_ordering()
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "assignee":
+            kwargs["queryset"] = User.objects.filter(
+                models.Q(groups__name=ADMINISTRATORS) | models.Q(is_superuser=True), is_active=True, is_staff=True
+            ).distinct()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        extra_context = {"pending_count": Submission.objects.pending().count(), **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
+
+    @admin.display(description="kết quả")
+    def result_link(self, obj: Submission) -> str:
+        return admin_link(obj.article or obj.event) if (obj.article_id or obj.event_id) else "—"
+
+    def decide(self, request: HttpRequest, queryset: QuerySet, decision: Any, done: str) -> None:
+        """Apply a decision to each selected submission; the ones another moderator already decided are skipped."""
+        count, skipped = 0, []
+        for submission in queryset:
+            try:
+                decision(submission)
+            except moderation.StatusConflict:
+                skipped.append(submission.reference)
+            else:
+                count += 1
+        self.message_user(request, f"{done}: {count} bài gửi.", messages.SUCCESS)
+        if skipped:
+            self.message_user(request, f"Bỏ qua vì trạng thái không phù hợp: {', '.join(skipped)}.", messages.WARNING)
+
+    @admin.action(description="Duyệt: tạo bản nháp bài viết hoặc sự kiện", permissions=["change"])
+    def approve(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self.decide(request, queryset, lambda item: moderation.approve(item, request.user), "Đã duyệt, tạo bản nháp")
+
+    @admin.action(description="Từ chối (kèm lý do, báo cho người gửi)", permissions=["change"])
+    def reject(self, request: HttpRequest, queryset: QuerySet) -> TemplateResponse | None:
+        form = RejectionForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            reason = form.cleaned_data["reason"]
+            self.decide(request, queryset, lambda item: moderation.reject(item, request.user, reason), "Đã từ chối")
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Từ chối bài gửi",
+            "opts": self.opts,
+            "submissions": queryset,
+            "form": form,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/newsroom/submission/reject.html", context)
+
+    @admin.action(description="Đánh dấu là thư rác", permissions=["change"])
+    def mark_spam(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self.decide(request, queryset, lambda item: moderation.mark_spam(item, request.user), "Đã đánh dấu thư rác")
+
+    @admin.action(description="Đưa bài bị từ chối hoặc thư rác về hàng chờ", permissions=["change"])
+    def reopen(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self.decide(request, queryset, lambda item: moderation.reopen(item, request.user), "Đã đưa về hàng chờ")
+
+    @admin.action(description="Giao cho tôi", permissions=["change"])
+    def assign_to_me(self, request: HttpRequest, queryset: QuerySet) -> None:
+        count = queryset.update(assignee=request.user)
+        self.message_user(request, f"Đã nhận phụ trách {count} bài gửi.", messages.SUCCESS)
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class NewsroomUserAdmin(UserAdmin):
+    """Administrators manage accounts, but only a superuser can make superusers or touch one."""
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += ["is_superuser", "user_permissions"]
+        return fields
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 from functools import partial
+from pathlib import PurePath
 from typing import IO, Any
 
+from django.conf import settings
+from django.contrib.auth import get_permission_codename
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.files.storage import Storage
 from django.core.validators import MinLengthValidator
@@ -40,11 +46,30 @@ class CodeKeyedQuerySet(SlugKeyedQuerySet):
     natural_key_field = "code"
 
 
+class PublishableQuerySet(SlugKeyedQuerySet):
+    """Content that goes through draft → review → published → archived; subclasses define ``published()``."""
+
+    def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> PublishableQuerySet:
+        """Everything for staff allowed to view this kind in the admin (so they can preview), else ``published()``."""
+        opts = self.model._meta
+        permission = f"{opts.app_label}.{get_permission_codename('view', opts)}"
+        if user.is_active and user.is_staff and user.has_perm(permission):
+            return self.all()
+        return self.published()
+
+
 class Status(models.TextChoices):
     DRAFT = "draft", "Bản nháp"
     REVIEW = "review", "Chờ duyệt"
     PUBLISHED = "published", "Đã xuất bản"
     ARCHIVED = "archived", "Lưu trữ"
+
+
+def publication_time(status: str, published_at: datetime.datetime | None) -> datetime.datetime | None:
+    """Publishing without a time means publishing now; a time already set (perhaps in the future) stays."""
+    if status == Status.PUBLISHED and published_at is None:
+        return timezone.now()
+    return published_at
 
 
 class ProvinceQuerySet(SlugKeyedQuerySet):
@@ -437,9 +462,10 @@ class Partnership(models.Model):
         return (today or timezone.localdate()).year - self.established_year
 
 
-class EventQuerySet(SlugKeyedQuerySet):
+class EventQuerySet(PublishableQuerySet):
     def published(self) -> EventQuerySet:
-        return self.filter(status=Status.PUBLISHED)
+        """What the public may see: published, and not scheduled for later (no time means at once)."""
+        return self.filter(Q(published_at__isnull=True) | Q(published_at__lte=timezone.now()), status=Status.PUBLISHED)
 
     def upcoming(self, today: datetime.date | None = None) -> EventQuerySet:
         today = today or timezone.localdate()
@@ -477,6 +503,12 @@ class Event(models.Model):
     slug = models.SlugField("slug", max_length=200, unique=True)
     kind = models.CharField("loại", max_length=20, choices=Kind.choices)
     status = models.CharField("trạng thái", max_length=20, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        "xuất bản lúc",
+        null=True,
+        blank=True,
+        help_text="Để trống thì sự kiện hiện ngay khi xuất bản; điền một thời điểm sau này để hẹn giờ.",
+    )
     start_date = models.DateField("ngày bắt đầu")
     start_time = models.TimeField("giờ bắt đầu", null=True, blank=True)
     end_date = models.DateField("ngày kết thúc", null=True, blank=True)
@@ -528,10 +560,10 @@ class Event(models.Model):
         return (self.slug,)
 
     def is_published(self) -> bool:
-        return self.status == Status.PUBLISHED
+        return self.status == Status.PUBLISHED and (self.published_at is None or self.published_at <= timezone.now())
 
 
-class ArticleQuerySet(SlugKeyedQuerySet):
+class ArticleQuerySet(PublishableQuerySet):
     def published(self) -> ArticleQuerySet:
         """What the public may see: published, and not scheduled for later."""
         return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
@@ -658,3 +690,162 @@ class ArticleImage(models.Model):
     @property
     def caption(self) -> str:
         return self.caption_override or self.image.caption
+
+
+class Correction(models.Model):
+    """A dated correction ("Đính chính") printed with a published article; the article's history keeps every version."""
+
+    article = models.ForeignKey(Article, verbose_name="bài viết", on_delete=models.CASCADE, related_name="corrections")
+    text = models.TextField("nội dung đính chính", help_text="Nói rõ điều gì đã sai và nay đúng là gì.")
+    noted_at = models.DateTimeField("thời điểm đính chính", default=timezone.now)
+
+    class Meta:
+        verbose_name = "đính chính"
+        verbose_name_plural = "đính chính"
+        ordering = ["noted_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Đính chính {self.noted_at:%d/%m/%Y}: {self.text[:60]}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.article.get_absolute_url()}#dinh-chinh"
+
+
+class SubmissionQuerySet(models.QuerySet):
+    def pending(self) -> SubmissionQuerySet:
+        return self.filter(status=Submission.State.PENDING)
+
+    @staticmethod
+    def queue_ordering() -> list[models.Expression | str]:
+        """Pending first; within a status, the most urgent, then the oldest."""
+        pending_first = models.Case(models.When(status=Submission.State.PENDING, then=0), default=1)
+        return [pending_first, "-priority", "created_at", "pk"]
+
+
+class Submission(models.Model):
+    """News or an event sent by a reader or a partner through the public form, kept whatever the decision."""
+
+    class Kind(models.TextChoices):
+        NEWS = "news", "Tin tức"
+        EVENT = "event", "Sự kiện"
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Chờ duyệt"
+        APPROVED = "approved", "Đã duyệt"
+        REJECTED = "rejected", "Từ chối"
+        SPAM = "spam", "Thư rác"
+
+    class Priority(models.IntegerChoices):
+        LOW = 0, "Thấp"
+        NORMAL = 1, "Bình thường"
+        HIGH = 2, "Cao"
+        URGENT = 3, "Khẩn"
+
+    name = models.CharField("họ tên người gửi", max_length=150)
+    email = models.EmailField("thư điện tử")
+    organisation = models.CharField("cơ quan, tổ chức", max_length=200, blank=True)
+    kind = models.CharField("loại", max_length=10, choices=Kind.choices, default=Kind.NEWS)
+    title = models.CharField("tiêu đề", max_length=200)
+    text = models.TextField("nội dung", help_text="Văn bản thuần như người gửi đã viết.")
+    province = models.ForeignKey(
+        Province, verbose_name="tỉnh, thành phố", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    country = models.ForeignKey(
+        Country, verbose_name="quốc gia", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    event_date = models.DateField("ngày diễn ra", null=True, blank=True)
+    consented_at = models.DateTimeField("đồng ý đăng lúc")
+    created_at = models.DateTimeField("gửi lúc", auto_now_add=True)
+    status = models.CharField("trạng thái", max_length=10, choices=State.choices, default=State.PENDING)
+    priority = models.PositiveSmallIntegerField("độ ưu tiên", choices=Priority.choices, default=Priority.NORMAL)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người phụ trách",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_submissions",
+        limit_choices_to={"is_active": True, "is_staff": True},
+    )
+    article = models.OneToOneField(
+        Article,
+        verbose_name="bài viết đã tạo",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="submission",
+    )
+    event = models.OneToOneField(
+        Event,
+        verbose_name="sự kiện đã tạo",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="submission",
+    )
+
+    objects = SubmissionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "bài gửi"
+        verbose_name_plural = "bài gửi"
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "-priority", "created_at"], name="submission_queue")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="event") | Q(event_date__isnull=False), name="submission_event_has_date"
+            ),
+            models.CheckConstraint(condition=Q(priority__lte=3), name="submission_priority_known"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def reference(self) -> str:
+        """The number quoted to the sender, so a reply can be matched to the submission."""
+        return f"BG-{self.pk:06d}"
+
+
+def submission_image_path(instance: SubmissionImage, filename: str) -> str:
+    """A random name with the extension of the verified format: the sender's file name is kept only as text."""
+    return f"submissions/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
+
+
+class SubmissionImage(models.Model):
+    submission = models.ForeignKey(Submission, verbose_name="bài gửi", on_delete=models.CASCADE, related_name="images")
+    file = models.ImageField("tệp ảnh", upload_to=submission_image_path, width_field="width", height_field="height")
+    original_name = models.CharField("tên tệp gốc", max_length=255, blank=True)
+    width = models.PositiveIntegerField("rộng", null=True, blank=True, editable=False)
+    height = models.PositiveIntegerField("cao", null=True, blank=True, editable=False)
+    position = models.PositiveSmallIntegerField("thứ tự", default=0)
+
+    class Meta:
+        verbose_name = "ảnh gửi kèm"
+        verbose_name_plural = "ảnh gửi kèm"
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name or PurePath(self.file.name).name
+
+
+class SubmissionDecision(models.Model):
+    """One step of the moderation trail: who decided what about a submission, when and why."""
+
+    submission = models.ForeignKey(
+        Submission, verbose_name="bài gửi", on_delete=models.CASCADE, related_name="decisions"
+    )
+    status = models.CharField("quyết định", max_length=10, choices=Submission.State.choices)
+    reason = models.TextField("lý do", blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="người quyết định", on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField("lúc", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "quyết định"
+        verbose_name_plural = "quyết định"
+        ordering = ["decided_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} – {self.decided_by}"

@@ -1,20 +1,23 @@
 """Public pages. Every one reads through the published querysets and runs a fixed number of queries."""
 
+import math
 from typing import Any
 
 from django.conf import settings
 from django.core.paginator import InvalidPage, Page, Paginator
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
-from django.shortcuts import get_object_or_404
-from django.urls import reverse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
-from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from . import structured_data
+from . import moderation, structured_data, throttle
 from .calendar import build_calendar
 from .exports import FORMATS, export_articles, export_partnerships
 from .filters import ArticleFilter, PartnershipFilter
+from .forms import SubmissionForm
 from .models import Article, ArticleImage, Country, Event, Partner, Partnership, Province
 
 
@@ -102,13 +105,24 @@ class ArticleListView(ListView):
         return context
 
 
-class ArticleDetailView(DetailView):
+class PreviewMixin:
+    """For detail views reading through ``visible_to(user)``: an unpublished item reaches the page only as a
+    staff preview (everyone else gets the 404 of ``published()``), and a preview must never be cached."""
+
+    def render_to_response(self, context: dict[str, Any], **kwargs: Any) -> HttpResponse:
+        response = super().render_to_response(context, **kwargs)
+        if not self.object.is_published():
+            patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+class ArticleDetailView(PreviewMixin, DetailView):
     template_name = "newsroom/article_detail.html"
     context_object_name = "article"
 
     def get_queryset(self) -> QuerySet:
         return (
-            Article.objects.published()
+            Article.objects.visible_to(self.request.user)
             .select_related("cover_image")
             .prefetch_related(
                 Prefetch("provinces", queryset=Province.objects.select_related("merged_into")),
@@ -117,6 +131,7 @@ class ArticleDetailView(DetailView):
                 Prefetch("events", queryset=Event.objects.published()),
                 "topics",
                 Prefetch("placements", queryset=ArticleImage.objects.select_related("image")),
+                "corrections",
             )
         )
 
@@ -289,13 +304,13 @@ class EventListView(TemplateView):
         return context
 
 
-class EventDetailView(DetailView):
+class EventDetailView(PreviewMixin, DetailView):
     template_name = "newsroom/event_detail.html"
     context_object_name = "event"
 
     def get_queryset(self) -> QuerySet:
         return (
-            Event.objects.published()
+            Event.objects.visible_to(self.request.user)
             .select_related("province", "province__merged_into", "country", "image")
             .prefetch_related(Prefetch("partners", queryset=Partner.objects.select_related("country")))
         )
@@ -305,6 +320,53 @@ class EventDetailView(DetailView):
         context["articles"] = published_articles().filter(events=self.object)
         context["breadcrumbs"] = [(reverse("newsroom:event-list"), "Sự kiện"), (None, self.object.title)]
         context["structured_data"] = [structured_data.event(self.object, self.request)]
+        return context
+
+
+class SubmitView(FormView):
+    """The public submission form: limited per address, then checked, then saved whole or not at all."""
+
+    template_name = "newsroom/submit.html"
+    form_class = SubmissionForm
+    success_url = reverse_lazy("newsroom:submit-thanks")
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        verdict = throttle.hit(
+            request, "submit", settings.NEWSROOM_SUBMISSION_RATE_LIMIT, settings.NEWSROOM_SUBMISSION_RATE_WINDOW
+        )
+        if not verdict.allowed:
+            return too_many_requests(request, verdict.retry_after)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form: SubmissionForm) -> HttpResponse:
+        if not form.is_bot():
+            moderation.receive(form, self.request)
+        return redirect(self.get_success_url())
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["breadcrumbs"] = [(None, "Gửi tin bài")]
+        return context
+
+
+def too_many_requests(request: HttpRequest, retry_after: int) -> HttpResponse:
+    """The 429 page: what the limit is and how long to wait, also in Retry-After for software."""
+    context = {
+        "minutes": max(1, math.ceil(retry_after / 60)),
+        "limit": settings.NEWSROOM_SUBMISSION_RATE_LIMIT,
+        "window_minutes": settings.NEWSROOM_SUBMISSION_RATE_WINDOW // 60,
+    }
+    response = render(request, "429.html", context, status=429)
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+class SubmitThanksView(TemplateView):
+    template_name = "newsroom/submit_thanks.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["breadcrumbs"] = [(reverse("newsroom:submit"), "Gửi tin bài"), (None, "Đã gửi")]
         return context
 
 

@@ -1,4 +1,8 @@
+import io
+
 import pytest
+from django.core.cache import cache
+from django.core.management import call_command
 
 
 @pytest.fixture(autouse=True)
@@ -6,3 +10,15 @@ def media_root(settings, tmp_path):
     """Uploaded files go to a temporary directory that disappears after each test."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """The cache (locmem in tests) lives as long as the process; each test starts with it empty."""
+    cache.clear()
+
+
+@pytest.fixture
+def roles(db):
+    """The Editors and Administrators groups, made by the same command `make run` uses."""
+    call_command("setup_roles", stdout=io.StringIO())

@@ -1,9 +1,13 @@
 """Small factories: each makes one valid record, with overridable fields."""
 
 import datetime
+import io
 import itertools
 
+from django.contrib.auth.models import Group, User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image as PillowImage
 
 from newsroom.models import (
     Article,
@@ -14,11 +18,19 @@ from newsroom.models import (
     Partnership,
     Province,
     Status,
+    Submission,
     Topic,
     vietnamese_slugify,
 )
 
 _sequence = itertools.count(1)
+
+# Markup, quotes, an ampersand, a right-to-left override, zero-width and combining characters, astral-plane
+# letters and a ligature: every text field must show this as text, escaped, wherever it appears.
+HOSTILE = (
+    '<script>alert("x")</script> "quoted" & \'single\' <img src=x onerror=alert(1)> '
+    "\u202edrow-lanigiro zero\u200bwidth \U0001d518\U0001d52b\U0001d526 ﷺ cafe\u0301 Đà Nẵng"
+)
 
 
 def next_number() -> int:
@@ -103,3 +115,39 @@ def make_article(title: str | None = None, *, provinces=(), countries=(), partne
     article.events.set(events)
     article.topics.set(topics)
     return article
+
+
+def make_user(role: str | None = None, *, superuser: bool = False, **fields) -> User:
+    """A staff account in the given group ("Editors", "Administrators"), or a superuser; run setup_roles first."""
+    number = next_number()
+    values = {"username": f"nguoi-dung-{number}", "email": f"nguoi-dung-{number}@example.test", "is_staff": True}
+    values.update(fields)
+    if superuser:
+        return User.objects.create_superuser(password="mat-khau-thu", **values)
+    user = User.objects.create_user(password="mat-khau-thu", **values)
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def image_bytes(image_format: str = "JPEG", size: tuple[int, int] = (40, 30)) -> bytes:
+    buffer = io.BytesIO()
+    PillowImage.new("RGB", size, (30, 90, 160)).save(buffer, format=image_format)
+    return buffer.getvalue()
+
+
+def image_upload(name: str = "anh.jpg", image_format: str = "JPEG", **kwargs) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, image_bytes(image_format, **kwargs), content_type="application/octet-stream")
+
+
+def make_submission(title: str | None = None, **fields) -> Submission:
+    values = {
+        "name": "Người gửi thử",
+        "email": "nguoi-gui@example.test",
+        "kind": Submission.Kind.NEWS,
+        "title": title or f"Bài gửi thử {next_number()}",
+        "text": "Đoạn thứ nhất của bài gửi.\n\nĐoạn thứ hai.",
+        "consented_at": timezone.now(),
+    }
+    values.update(fields)
+    return Submission.objects.create(**values)

@@ -75,5 +75,7 @@ def build_site() -> list[str]:
         "/events/",
         past.get_absolute_url(),
         upcoming.get_absolute_url(),
+        "/submit/",
+        "/submit/thanks/",
         "/khong-co-trang-nay/",
     ]

@@ -20,6 +20,8 @@ from .factories import (
 pytestmark = pytest.mark.django_db
 
 MODELS = ["province", "country", "topic", "image", "partner", "partnership", "event", "article"]
+# Submissions come only from the public form; their admin is tested in tests/test_moderation.py.
+QUEUE_MODELS = ["submission"]
 
 
 @pytest.fixture
@@ -56,7 +58,7 @@ def content():
 
 def test_every_model_is_registered():
     registered = {model._meta.model_name for model in admin.site._registry if model._meta.app_label == "newsroom"}
-    assert registered == set(MODELS)
+    assert registered == {*MODELS, *QUEUE_MODELS}
 
 
 @pytest.mark.parametrize("model", MODELS)
@@ -116,6 +118,8 @@ def test_article_change_form_saves_edits(admin_client, content):
             "cover_image": content["image"].pk,
             "placements-TOTAL_FORMS": "0",
             "placements-INITIAL_FORMS": "0",
+            "corrections-TOTAL_FORMS": "0",
+            "corrections-INITIAL_FORMS": "0",
         }
     )
     response = admin_client.post(url, data)

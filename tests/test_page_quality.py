@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.test import Client
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
+from .factories import image_upload, make_article, make_event, make_user
 from .pages import build_site
 
 VNU_JAR = Path(settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -26,14 +28,12 @@ CHROMIUM_FLAGS = [
 ]
 
 
-@pytest.mark.django_db
-def test_every_public_page_is_valid_html(client, tmp_path):
+def html_errors(pages: list[bytes], directory: Path) -> list[str]:
+    """Run the Nu HTML Checker on rendered pages and return its errors, one line each."""
     files = []
-    for number, path in enumerate(build_site()):
-        response = client.get(path)
-        assert response.status_code in {200, 400, 404}, path
-        page = tmp_path / f"page-{number:02d}.html"
-        page.write_bytes(response.content)
+    for number, content in enumerate(pages):
+        page = directory / f"page-{number:02d}.html"
+        page.write_bytes(content)
         files.append(page)
     result = subprocess.run(
         ["java", "-jar", str(VNU_JAR), "--format", "json", "--errors-only", *map(str, files)],
@@ -42,11 +42,35 @@ def test_every_public_page_is_valid_html(client, tmp_path):
         timeout=120,
         check=False,
     )
-    errors = [
+    return [
         f"{Path(message['url']).name}:{message.get('lastLine')}: {message['message']}"
         for message in json.loads(result.stderr)["messages"]
     ]
-    assert errors == []
+
+
+@pytest.mark.django_db
+def test_every_public_page_is_valid_html(client, tmp_path):
+    pages = []
+    for path in build_site():
+        response = client.get(path)
+        assert response.status_code in {200, 400, 404}, path
+        pages.append(response.content)
+    assert html_errors(pages, tmp_path) == []
+
+
+@pytest.mark.django_db
+def test_pages_reached_by_posting_or_signing_in_are_valid_html(client, tmp_path, settings, roles):
+    """The refused submission form, the rate-limit and CSRF pages, and staff previews of drafts."""
+    build_site()
+    settings.NEWSROOM_SUBMISSION_RATE_LIMIT = 1
+    invalid = {"kind": "event", "email": "sai", "title": "<b>x</b>", "images": [image_upload("a.gif", "GIF")]}
+    responses = [client.post("/submit/", invalid), client.post("/submit/", invalid)]
+    responses.append(Client(enforce_csrf_checks=True).post("/submit/", {}))
+    client.force_login(make_user("Editors"))
+    responses.append(client.get(make_article(status="draft", published_at=None).get_absolute_url()))
+    responses.append(client.get(make_event(status="draft").get_absolute_url()))
+    assert [response.status_code for response in responses] == [200, 429, 403, 200, 200]
+    assert html_errors([response.content for response in responses], tmp_path) == []
 
 
 @pytest.fixture(scope="module")

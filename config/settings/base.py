@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "django_countries",
     "imagekit",
+    "reversion",
+    "reversion_compare",
     "newsroom",
 ]
 
@@ -135,6 +137,35 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 NEWSROOM_PAGE_SIZE = 20
 
+# E-mail, through Django 6.1's MAILERS: printed to the console unless EMAIL_HOST names an SMTP server
+# (EMAIL_BACKEND may name another backend, e.g. the file-based one).
+if os.environ.get("EMAIL_HOST"):
+    MAILERS = {
+        "default": {
+            "BACKEND": os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"),
+            "OPTIONS": {
+                "host": os.environ["EMAIL_HOST"],
+                "port": int(os.environ.get("EMAIL_PORT", "587")),
+                "username": os.environ.get("EMAIL_HOST_USER", ""),
+                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_bool("EMAIL_USE_TLS", True),
+                "use_ssl": env_bool("EMAIL_USE_SSL", False),
+                "timeout": int(os.environ.get("EMAIL_TIMEOUT", "10")),
+            },
+        }
+    }
+else:
+    MAILERS = {
+        "default": {"BACKEND": os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")}
+    }
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Tòa soạn hợp tác địa phương <toa-soan@localhost>")
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+
+# Public submissions: how many posts one address may make per window, and which request header
+# carries the visitor's address when a reverse proxy stands in front (REMOTE_ADDR otherwise).
+NEWSROOM_SUBMISSION_RATE_LIMIT = int(os.environ.get("SUBMISSION_RATE_LIMIT", "10"))
+NEWSROOM_SUBMISSION_RATE_WINDOW = int(os.environ.get("SUBMISSION_RATE_WINDOW", "3600"))
+NEWSROOM_CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
