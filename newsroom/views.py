@@ -76,33 +76,56 @@ class HomeView(TemplateView):
         return context
 
 
-class ArticleListView(ListView):
-    template_name = "newsroom/article_list.html"
-    context_object_name = "articles"
+class FilteredListMixin:
+    """A list narrowed by a FilterSet: a bad filter value answers 400 with the form's message and no items,
+    and ``format=csv`` or ``format=json`` downloads the whole filtered list instead of a page."""
 
-    def get_paginate_by(self, queryset: QuerySet) -> int:
-        return page_size()
+    filterset_class: type
+    crumb: str
+
+    def base_queryset(self) -> QuerySet:
+        raise NotImplementedError
+
+    def export(self, queryset: QuerySet, export_format: str) -> HttpResponse:
+        raise NotImplementedError
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        self.filterset = ArticleFilter(request.GET or None, queryset=published_articles())
+        self.filterset = self.filterset_class(request.GET or None, queryset=self.base_queryset())
+        invalid = self.filterset.is_bound and not self.filterset.is_valid()
         export_format = request.GET.get("format")
-        if export_format in FORMATS and (not self.filterset.is_bound or self.filterset.is_valid()):
-            return export_articles(self.filterset.qs, request, export_format)
+        if export_format in FORMATS and not invalid:
+            return self.export(self.filterset.qs, export_format)
         response = super().get(request, *args, **kwargs)
-        if self.filterset.is_bound and not self.filterset.is_valid():
+        if invalid:
             response.status_code = 400
         return response
 
     def get_queryset(self) -> QuerySet:
         if self.filterset.is_bound and not self.filterset.is_valid():
-            return Article.objects.none()
+            return self.filterset.queryset.none()
         return self.filterset.qs
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["filter"] = self.filterset
-        context["breadcrumbs"] = [(None, "Tin tức")]
+        context["breadcrumbs"] = [(None, self.crumb)]
         return context
+
+
+class ArticleListView(FilteredListMixin, ListView):
+    template_name = "newsroom/article_list.html"
+    context_object_name = "articles"
+    filterset_class = ArticleFilter
+    crumb = "Tin tức"
+
+    def get_paginate_by(self, queryset: QuerySet) -> int:
+        return page_size()
+
+    def base_queryset(self) -> QuerySet:
+        return published_articles()
+
+    def export(self, queryset: QuerySet, export_format: str) -> HttpResponse:
+        return export_articles(queryset, self.request, export_format)
 
 
 class PreviewMixin:
@@ -264,33 +287,20 @@ class PartnerDetailView(DetailView):
         return context
 
 
-class PartnershipListView(ListView):
+class PartnershipListView(FilteredListMixin, ListView):
     template_name = "newsroom/partnership_list.html"
     context_object_name = "partnerships"
+    filterset_class = PartnershipFilter
+    crumb = "Quan hệ hợp tác"
 
     def get_paginate_by(self, queryset: QuerySet) -> int:
         return page_size() * 3
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        self.filterset = PartnershipFilter(request.GET or None, queryset=Partnership.objects.with_related())
-        export_format = request.GET.get("format")
-        if export_format in FORMATS and (not self.filterset.is_bound or self.filterset.is_valid()):
-            return export_partnerships(self.filterset.qs, request, export_format)
-        response = super().get(request, *args, **kwargs)
-        if self.filterset.is_bound and not self.filterset.is_valid():
-            response.status_code = 400
-        return response
+    def base_queryset(self) -> QuerySet:
+        return Partnership.objects.with_related()
 
-    def get_queryset(self) -> QuerySet:
-        if self.filterset.is_bound and not self.filterset.is_valid():
-            return Partnership.objects.none()
-        return self.filterset.qs
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        context["filter"] = self.filterset
-        context["breadcrumbs"] = [(None, "Quan hệ hợp tác")]
-        return context
+    def export(self, queryset: QuerySet, export_format: str) -> HttpResponse:
+        return export_partnerships(queryset, self.request, export_format)
 
 
 class EventListView(TemplateView):
