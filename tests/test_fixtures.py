@@ -215,3 +215,9 @@ def test_pages_show_the_seed_articles(seeded, client):
     assert "Tăng cường mối quan hệ hợp tác sâu rộng giữa tỉnh Hải Dương và Suwon (Hàn Quốc)" in page
     article = client.get("/articles/tong-bi-thu-to-lam-du-le-ra-mat-tong-lanh-su-quan-viet-nam-tai-busan/")
     assert "Đậu Tiến Đạt" in article.content.decode() and "ẢNH: TTXVN" in article.content.decode()
+
+
+def test_forced_reload_updates_in_place(seeded):
+    counts = (Article.objects.count(), Partnership.objects.count(), Image.objects.count())
+    call_command("load_fixtures", "--force", verbosity=0)
+    assert (Article.objects.count(), Partnership.objects.count(), Image.objects.count()) == counts
