@@ -1,4 +1,4 @@
-"""The sitemap: every published article and event, every partner, province and country page."""
+"""The sitemap: every published article and event, every partner, province and country page, in each language."""
 
 from datetime import datetime
 from functools import cached_property
@@ -15,7 +15,15 @@ def published_articles_filter(prefix: str) -> Q:
     return Q(**{f"{prefix}__status": Status.PUBLISHED, f"{prefix}__published_at__lte": timezone.now()})
 
 
-class ArticleSitemap(Sitemap):
+class TranslatedSitemap(Sitemap):
+    """Each page once per language, naming its other-language versions (hreflang alternates and x-default)."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class ArticleSitemap(TranslatedSitemap):
     changefreq = "monthly"
 
     def items(self) -> QuerySet:
@@ -25,7 +33,7 @@ class ArticleSitemap(Sitemap):
         return item.updated_at
 
 
-class EventSitemap(Sitemap):
+class EventSitemap(TranslatedSitemap):
     changefreq = "monthly"
 
     def items(self) -> QuerySet:
@@ -35,7 +43,7 @@ class EventSitemap(Sitemap):
         return item.updated_at
 
 
-class TaggedPageSitemap(Sitemap):
+class TaggedPageSitemap(TranslatedSitemap):
     """Pages that list articles change when one of their articles is published or edited."""
 
     changefreq = "weekly"
@@ -68,7 +76,7 @@ class PartnerSitemap(TaggedPageSitemap):
     model = Partner
 
 
-class SectionSitemap(Sitemap):
+class SectionSitemap(TranslatedSitemap):
     changefreq = "daily"
     priority = 0.8
 
