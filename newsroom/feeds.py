@@ -8,7 +8,10 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import translation
 from django.utils.feedgenerator import Rss201rev2Feed
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .models import Article, Country, Partner, Province
 
@@ -17,9 +20,12 @@ FEED_SIZE = 30
 
 class LatestArticlesFeed(Feed):
     feed_type = Rss201rev2Feed
-    title = "Tin mới · Tòa soạn hợp tác địa phương"
-    description = "Tin hợp tác quốc tế mới nhất của các tỉnh, thành phố Việt Nam."
-    language = "vi"
+    title = _("Tin mới · Tòa soạn hợp tác địa phương")
+    description = _("Tin hợp tác quốc tế mới nhất của các tỉnh, thành phố Việt Nam.")
+
+    @property
+    def language(self) -> str:
+        return translation.get_language()
 
     def link(self, obj: Any = None) -> str:
         return reverse("newsroom:article-list")
@@ -59,10 +65,10 @@ class ProvinceFeed(LatestArticlesFeed):
         return get_object_or_404(Province, slug=slug)
 
     def title(self, obj: Province) -> str:
-        return f"{obj.full_name} · Tòa soạn hợp tác địa phương"
+        return gettext("%(name)s · Tòa soạn hợp tác địa phương") % {"name": obj.full_name}
 
     def description(self, obj: Province) -> str:
-        return f"Tin hợp tác quốc tế của {obj.full_name}."
+        return gettext("Tin hợp tác quốc tế của %(name)s.") % {"name": obj.full_name}
 
     def link(self, obj: Province) -> str:
         return obj.get_absolute_url()
@@ -74,14 +80,14 @@ class ProvinceFeed(LatestArticlesFeed):
 class CountryFeed(LatestArticlesFeed):
     def get_object(self, request: HttpRequest, code: str) -> Country:
         if len(code) != 2 or code != code.lower():
-            raise Http404("Không có quốc gia này.")
+            raise Http404(_("Không có quốc gia này."))
         return get_object_or_404(Country, code=code.upper())
 
     def title(self, obj: Country) -> str:
-        return f"{obj.name} · Tòa soạn hợp tác địa phương"
+        return gettext("%(name)s · Tòa soạn hợp tác địa phương") % {"name": obj.name}
 
     def description(self, obj: Country) -> str:
-        return f"Tin hợp tác địa phương với {obj.name}."
+        return gettext("Tin hợp tác địa phương với %(name)s.") % {"name": obj.name}
 
     def link(self, obj: Country) -> str:
         return obj.get_absolute_url()
@@ -95,10 +101,10 @@ class PartnerFeed(LatestArticlesFeed):
         return get_object_or_404(Partner, slug=slug)
 
     def title(self, obj: Partner) -> str:
-        return f"{obj.name} · Tòa soạn hợp tác địa phương"
+        return gettext("%(name)s · Tòa soạn hợp tác địa phương") % {"name": obj.name}
 
     def description(self, obj: Partner) -> str:
-        return f"Tin về {obj.name}."
+        return gettext("Tin về %(name)s.") % {"name": obj.name}
 
     def link(self, obj: Partner) -> str:
         return obj.get_absolute_url()

@@ -5,6 +5,7 @@ from typing import Any
 import django_filters
 from django import forms
 from django.db.models import Model, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from .models import Article, Country, Partner, Partnership, Province, Topic
 
@@ -29,42 +30,46 @@ def province_choices(request: Any) -> QuerySet:
 
 
 class ArticleFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Từ khóa", method="filter_text", max_length=200)
+    q = django_filters.CharFilter(label=_("Từ khóa"), method="filter_text", max_length=200)
     province = django_filters.ModelChoiceFilter(
-        label="Tỉnh, thành phố",
+        label=_("Tỉnh, thành phố"),
         queryset=province_choices,
         to_field_name="slug",
         method="filter_province",
-        empty_label="Tất cả",
+        empty_label=_("Tất cả"),
     )
     country = CountryCodeFilter(
-        label="Quốc gia",
+        label=_("Quốc gia"),
         queryset=Country.objects.filter(articles__isnull=False).distinct(),
         to_field_name="code",
         field_name="countries",
-        empty_label="Tất cả",
+        empty_label=_("Tất cả"),
     )
     partner = django_filters.ModelChoiceFilter(
-        label="Đối tác",
+        label=_("Đối tác"),
         queryset=Partner.objects.filter(articles__isnull=False).distinct(),
         to_field_name="slug",
         field_name="partners",
-        empty_label="Tất cả",
+        empty_label=_("Tất cả"),
     )
     topic = django_filters.ModelChoiceFilter(
-        label="Chủ đề", queryset=Topic.objects.all(), to_field_name="slug", field_name="topics", empty_label="Tất cả"
+        label=_("Chủ đề"),
+        queryset=Topic.objects.all(),
+        to_field_name="slug",
+        field_name="topics",
+        empty_label=_("Tất cả"),
     )
     year = django_filters.NumberFilter(
-        label="Năm", field_name="published_at", lookup_expr="year", min_value=1945, max_value=2100
+        label=_("Năm"), field_name="published_at", lookup_expr="year", min_value=1945, max_value=2100
     )
     date_after = django_filters.DateFilter(
-        label="Từ ngày",
+        label=_("Từ ngày"),
         field_name="published_at",
         lookup_expr="date__gte",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     date_before = django_filters.DateFilter(
-        label="Đến ngày",
+        label=_("Đến ngày"),
         field_name="published_at",
         lookup_expr="date__lte",
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -90,20 +95,22 @@ class ArticleFilter(django_filters.FilterSet):
 
 class PartnershipFilter(django_filters.FilterSet):
     country = CountryCodeFilter(
-        label="Quốc gia",
+        label=_("Quốc gia"),
         queryset=Country.objects.filter(partners__partnerships__isnull=False).distinct(),
         to_field_name="code",
         field_name="partner__country",
-        empty_label="Tất cả",
+        empty_label=_("Tất cả"),
     )
     province = django_filters.ModelChoiceFilter(
-        label="Tỉnh, thành phố",
+        label=_("Tỉnh, thành phố"),
         queryset=province_choices,
         to_field_name="slug",
         method="filter_province",
-        empty_label="Tất cả",
+        empty_label=_("Tất cả"),
     )
-    kind = django_filters.ChoiceFilter(label="Loại quan hệ", choices=Partnership.Kind.choices, empty_label="Tất cả")
+    kind = django_filters.ChoiceFilter(
+        label=_("Loại quan hệ"), choices=Partnership.Kind.choices, empty_label=_("Tất cả")
+    )
 
     class Meta:
         model = Partnership

@@ -10,6 +10,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from reversion.models import Version
 
 from .images import MEGABYTE, VerifiedImage, verify_image
@@ -55,7 +57,7 @@ class MultipleFileField(forms.FileField):
 class ProvinceChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Province) -> str:
         if obj.merged_into_id:
-            return f"{obj.name} (nay thuộc {obj.merged_into.name})"
+            return gettext("%(name)s (nay thuộc %(unit)s)") % {"name": obj.name, "unit": obj.merged_into.name}
         return obj.name
 
 
@@ -63,38 +65,42 @@ class SubmissionForm(forms.ModelForm):
     """What a reader or a partner sends; every value is plain text, checked and bounded before anything is saved."""
 
     text = forms.CharField(
-        label="Nội dung",
+        label=_("Nội dung"),
         max_length=SUBMISSION_MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 12}),
-        help_text="Văn bản thuần, tối đa 20.000 ký tự; các đoạn cách nhau bởi một dòng trống. "
-        "Thẻ HTML sẽ hiện nguyên văn, không được thực thi.",
+        help_text=_(
+            "Văn bản thuần, tối đa 20.000 ký tự; các đoạn cách nhau bởi một dòng trống. "
+            "Thẻ HTML sẽ hiện nguyên văn, không được thực thi."
+        ),
     )
     province = ProvinceChoiceField(
-        label="Tỉnh, thành phố",
+        label=_("Tỉnh, thành phố"),
         queryset=Province.objects.select_related("merged_into").order_by("name"),
         required=False,
-        empty_label="— Chọn tỉnh, thành phố —",
+        empty_label=_("— Chọn tỉnh, thành phố —"),
     )
     country = forms.ModelChoiceField(
-        label="Quốc gia đối tác",
+        label=_("Quốc gia đối tác"),
         queryset=Country.objects.order_by("name"),
         required=False,
-        empty_label="— Chọn quốc gia —",
+        empty_label=_("— Chọn quốc gia —"),
     )
     images = MultipleFileField(
-        label="Ảnh kèm theo",
+        label=_("Ảnh kèm theo"),
         required=False,
         widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
-        help_text="Tối đa 5 ảnh JPEG, PNG hoặc WebP, mỗi ảnh không quá 10 MB.",
+        help_text=_("Tối đa 5 ảnh JPEG, PNG hoặc WebP, mỗi ảnh không quá 10 MB."),
     )
     consent = forms.BooleanField(
-        label="Tôi là tác giả hoặc được phép gửi nội dung và ảnh này, và đồng ý để tòa soạn biên tập, "
-        "đăng kèm tên tôi hoặc tên tổ chức của tôi.",
-        error_messages={"required": "Cần có sự đồng ý của bạn thì tòa soạn mới đăng được."},
+        label=_(
+            "Tôi là tác giả hoặc được phép gửi nội dung và ảnh này, và đồng ý để tòa soạn biên tập, "
+            "đăng kèm tên tôi hoặc tên tổ chức của tôi."
+        ),
+        error_messages={"required": _("Cần có sự đồng ý của bạn thì tòa soạn mới đăng được.")},
     )
     # A field people never see; software that fills in every field fills it in too.
     website = forms.CharField(
-        label="Bỏ trống ô này",
+        label=_("Bỏ trống ô này"),
         required=False,
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
@@ -103,16 +109,16 @@ class SubmissionForm(forms.ModelForm):
         model = Submission
         fields = ["name", "email", "organisation", "kind", "title", "text", "province", "country", "event_date"]
         labels = {
-            "name": "Họ và tên",
-            "email": "Thư điện tử",
-            "organisation": "Cơ quan, tổ chức (nếu có)",
-            "kind": "Bạn gửi",
-            "title": "Tiêu đề",
-            "event_date": "Ngày diễn ra sự kiện",
+            "name": _("Họ và tên"),
+            "email": _("Thư điện tử"),
+            "organisation": _("Cơ quan, tổ chức (nếu có)"),
+            "kind": _("Bạn gửi"),
+            "title": _("Tiêu đề"),
+            "event_date": _("Ngày diễn ra sự kiện"),
         }
         help_texts = {
-            "email": "Tòa soạn gửi giấy báo nhận và kết quả duyệt về địa chỉ này; không đăng công khai.",
-            "event_date": "Bắt buộc khi gửi sự kiện.",
+            "email": _("Tòa soạn gửi giấy báo nhận và kết quả duyệt về địa chỉ này; không đăng công khai."),
+            "event_date": _("Bắt buộc khi gửi sự kiện."),
         }
         widgets = {
             "kind": forms.RadioSelect,
@@ -138,14 +144,14 @@ class SubmissionForm(forms.ModelForm):
     def clean_text(self) -> str:
         text = tidy(self.cleaned_data["text"])
         if not text:
-            raise ValidationError("Hãy viết nội dung bài gửi.", code="required")
+            raise ValidationError(_("Hãy viết nội dung bài gửi."), code="required")
         return text
 
     def clean_event_date(self) -> datetime.date | None:
         day = self.cleaned_data["event_date"]
         today = timezone.localdate()
         if day and not datetime.date(1945, 1, 1) <= day <= today.replace(year=today.year + 5):
-            raise ValidationError("Ngày diễn ra không hợp lý; hãy kiểm tra lại năm.", code="implausible")
+            raise ValidationError(_("Ngày diễn ra không hợp lý; hãy kiểm tra lại năm."), code="implausible")
         return day
 
     def clean_images(self) -> list[UploadedFile]:
@@ -153,7 +159,7 @@ class SubmissionForm(forms.ModelForm):
         uploads = self.cleaned_data["images"]
         if len(uploads) > SUBMISSION_MAX_IMAGES:
             raise ValidationError(
-                "Bạn chọn %(count)d ảnh; chỉ gửi được tối đa %(limit)d ảnh.",
+                _("Bạn chọn %(count)d ảnh; chỉ gửi được tối đa %(limit)d ảnh."),
                 code="too_many",
                 params={"count": len(uploads), "limit": SUBMISSION_MAX_IMAGES},
             )
@@ -164,7 +170,7 @@ class SubmissionForm(forms.ModelForm):
             except ValidationError as error:
                 errors.append(
                     ValidationError(
-                        "Ảnh “%(name)s”: %(reason)s",
+                        _("Ảnh “%(name)s”: %(reason)s"),
                         code=error.code,
                         params={"name": upload.name, "reason": " ".join(error.messages)},
                     )
@@ -179,7 +185,7 @@ class SubmissionForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if cleaned.get("kind") == Submission.Kind.EVENT and not cleaned.get("event_date"):
-            self.add_error("event_date", ValidationError("Hãy cho biết ngày diễn ra sự kiện.", code="required"))
+            self.add_error("event_date", ValidationError(_("Hãy cho biết ngày diễn ra sự kiện."), code="required"))
         return cleaned
 
     def is_bot(self) -> bool:
@@ -188,10 +194,10 @@ class SubmissionForm(forms.ModelForm):
 
 class RejectionForm(forms.Form):
     reason = forms.CharField(
-        label="Lý do từ chối",
+        label=_("Lý do từ chối"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="Lý do được gửi nguyên văn cho người gửi qua thư điện tử.",
+        help_text=_("Lý do được gửi nguyên văn cho người gửi qua thư điện tử."),
     )
 
 

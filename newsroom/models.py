@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
 from . import images
 
@@ -59,10 +60,10 @@ class PublishableQuerySet(SlugKeyedQuerySet):
 
 
 class Status(models.TextChoices):
-    DRAFT = "draft", "Bản nháp"
-    REVIEW = "review", "Chờ duyệt"
-    PUBLISHED = "published", "Đã xuất bản"
-    ARCHIVED = "archived", "Lưu trữ"
+    DRAFT = "draft", _("Bản nháp")
+    REVIEW = "review", _("Chờ duyệt")
+    PUBLISHED = "published", _("Đã xuất bản")
+    ARCHIVED = "archived", _("Lưu trữ")
 
 
 def publication_time(status: str, published_at: datetime.datetime | None) -> datetime.datetime | None:
@@ -85,8 +86,8 @@ class Province(models.Model):
     """
 
     class Kind(models.TextChoices):
-        PROVINCE = "province", "Tỉnh"
-        MUNICIPALITY = "municipality", "Thành phố trực thuộc trung ương"
+        PROVINCE = "province", _("Tỉnh")
+        MUNICIPALITY = "municipality", _("Thành phố trực thuộc trung ương")
 
     name = models.CharField("tên", max_length=100, help_text="Tên ngắn có dấu, ví dụ “Hải Dương”.")
     full_name = models.CharField("tên đầy đủ", max_length=150, help_text="Ví dụ “Tỉnh Hải Dương”.")
@@ -334,13 +335,13 @@ class Partner(models.Model):
     """An organisation or a foreign locality that Vietnamese provinces work with."""
 
     class Kind(models.TextChoices):
-        LOCALITY = "locality", "Địa phương nước ngoài"
-        GOVERNMENT = "government", "Cơ quan chính phủ"
-        MISSION = "mission", "Cơ quan đại diện ngoại giao"
-        ASSOCIATION = "association", "Hội, tổ chức phi chính phủ"
-        COMPANY = "company", "Doanh nghiệp"
-        UNIVERSITY = "university", "Trường đại học, học viện"
-        MEDIA = "media", "Cơ quan báo chí"
+        LOCALITY = "locality", _("Địa phương nước ngoài")
+        GOVERNMENT = "government", _("Cơ quan chính phủ")
+        MISSION = "mission", _("Cơ quan đại diện ngoại giao")
+        ASSOCIATION = "association", _("Hội, tổ chức phi chính phủ")
+        COMPANY = "company", _("Doanh nghiệp")
+        UNIVERSITY = "university", _("Trường đại học, học viện")
+        MEDIA = "media", _("Cơ quan báo chí")
 
     name = models.CharField("tên", max_length=200)
     slug = models.SlugField("slug", max_length=200, unique=True)
@@ -383,14 +384,14 @@ class Partnership(models.Model):
     """A standing relationship between a Vietnamese province and a partner."""
 
     class Kind(models.TextChoices):
-        SISTER_CITY = "sister_city", "Kết nghĩa"
-        FRIENDSHIP = "friendship", "Hữu nghị hợp tác"
-        MOU = "mou", "Bản ghi nhớ hợp tác"
-        OTHER = "other", "Khác"
+        SISTER_CITY = "sister_city", _("Kết nghĩa")
+        FRIENDSHIP = "friendship", _("Hữu nghị hợp tác")
+        MOU = "mou", _("Bản ghi nhớ hợp tác")
+        OTHER = "other", _("Khác")
 
     class State(models.TextChoices):
-        ACTIVE = "active", "Đang hoạt động"
-        INACTIVE = "inactive", "Ngừng hoạt động"
+        ACTIVE = "active", _("Đang hoạt động")
+        INACTIVE = "inactive", _("Ngừng hoạt động")
 
     province = models.ForeignKey(
         Province, verbose_name="tỉnh, thành phố", on_delete=models.PROTECT, related_name="partnerships"
@@ -490,14 +491,14 @@ class Event(models.Model):
     """
 
     class Kind(models.TextChoices):
-        VISIT = "visit", "Chuyến thăm, tiếp đoàn"
-        CEREMONY = "ceremony", "Lễ"
-        ANNIVERSARY = "anniversary", "Kỷ niệm"
-        SEMINAR = "seminar", "Hội thảo, tọa đàm"
-        FESTIVAL = "festival", "Lễ hội"
-        SIGNING = "signing", "Ký kết"
-        MEETING = "meeting", "Hội đàm, làm việc"
-        OTHER = "other", "Khác"
+        VISIT = "visit", _("Chuyến thăm, tiếp đoàn")
+        CEREMONY = "ceremony", _("Lễ")
+        ANNIVERSARY = "anniversary", _("Kỷ niệm")
+        SEMINAR = "seminar", _("Hội thảo, tọa đàm")
+        FESTIVAL = "festival", _("Lễ hội")
+        SIGNING = "signing", _("Ký kết")
+        MEETING = "meeting", _("Hội đàm, làm việc")
+        OTHER = "other", _("Khác")
 
     title = models.CharField("tiêu đề", max_length=300)
     slug = models.SlugField("slug", max_length=200, unique=True)
@@ -601,9 +602,9 @@ class ArticleQuerySet(PublishableQuerySet):
 
 class Article(models.Model):
     class Language(models.TextChoices):
-        VI = "vi", "Tiếng Việt"
-        EN = "en", "Tiếng Anh"
-        KO = "ko", "Tiếng Hàn"
+        VI = "vi", _("Tiếng Việt")
+        EN = "en", _("Tiếng Anh")
+        KO = "ko", _("Tiếng Hàn")
 
     title = models.CharField("tiêu đề", max_length=300)
     slug = models.SlugField("slug", max_length=200, unique=True)
@@ -726,20 +727,20 @@ class Submission(models.Model):
     """News or an event sent by a reader or a partner through the public form, kept whatever the decision."""
 
     class Kind(models.TextChoices):
-        NEWS = "news", "Tin tức"
-        EVENT = "event", "Sự kiện"
+        NEWS = "news", _("Tin tức")
+        EVENT = "event", _("Sự kiện")
 
     class State(models.TextChoices):
-        PENDING = "pending", "Chờ duyệt"
-        APPROVED = "approved", "Đã duyệt"
-        REJECTED = "rejected", "Từ chối"
-        SPAM = "spam", "Thư rác"
+        PENDING = "pending", _("Chờ duyệt")
+        APPROVED = "approved", _("Đã duyệt")
+        REJECTED = "rejected", _("Từ chối")
+        SPAM = "spam", _("Thư rác")
 
     class Priority(models.IntegerChoices):
-        LOW = 0, "Thấp"
-        NORMAL = 1, "Bình thường"
-        HIGH = 2, "Cao"
-        URGENT = 3, "Khẩn"
+        LOW = 0, _("Thấp")
+        NORMAL = 1, _("Bình thường")
+        HIGH = 2, _("Cao")
+        URGENT = 3, _("Khẩn")
 
     name = models.CharField("họ tên người gửi", max_length=150)
     email = models.EmailField("thư điện tử")
@@ -755,6 +756,9 @@ class Submission(models.Model):
     )
     event_date = models.DateField("ngày diễn ra", null=True, blank=True)
     consented_at = models.DateTimeField("đồng ý đăng lúc")
+    language = models.CharField(
+        "ngôn ngữ", max_length=8, choices=settings.LANGUAGES, default="vi", help_text="Thư trả lời viết bằng tiếng này."
+    )
     created_at = models.DateTimeField("gửi lúc", auto_now_add=True)
     status = models.CharField("trạng thái", max_length=10, choices=State.choices, default=State.PENDING)
     priority = models.PositiveSmallIntegerField("độ ưu tiên", choices=Priority.choices, default=Priority.NORMAL)

@@ -11,6 +11,7 @@ from pathlib import PurePath
 from smtplib import SMTPException
 
 import reversion
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.files import File
@@ -21,7 +22,8 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from . import images
 from .forms import SubmissionForm
@@ -82,6 +84,7 @@ def receive(form: SubmissionForm, request: HttpRequest) -> Submission:
     with files_removed_on_error() as written, transaction.atomic():
         submission = form.save(commit=False)
         submission.consented_at = timezone.now()
+        submission.language = translation.get_language()
         submission.save()
         for position, (upload, verified) in enumerate(form.verified_images):
             picture = SubmissionImage(submission=submission, original_name=upload.name[:255], position=position)
@@ -90,13 +93,16 @@ def receive(form: SubmissionForm, request: HttpRequest) -> Submission:
             picture.save()
     admin_url = request.build_absolute_uri(reverse("admin:newsroom_submission_change", args=[submission.pk]))
     context = {"submission": submission, "admin_url": admin_url}
-    send(f"Tòa soạn đã nhận bài gửi {submission.reference}", "newsroom/email/receipt.txt", context, [submission.email])
-    send(
-        f"Bài gửi mới {submission.reference}: {submission.title}",
-        "newsroom/email/new_submission.txt",
-        context,
-        moderator_addresses(),
-    )
+    subject = gettext("Tòa soạn đã nhận bài gửi %(reference)s") % {"reference": submission.reference}
+    send(subject, "newsroom/email/receipt.txt", context, [submission.email])
+    # The newsroom works in Vietnamese, whatever language the sender wrote in.
+    with translation.override(settings.LANGUAGE_CODE):
+        send(
+            f"Bài gửi mới {submission.reference}: {submission.title}",
+            "newsroom/email/new_submission.txt",
+            context,
+            moderator_addresses(),
+        )
     return submission
 
 
@@ -181,12 +187,9 @@ def approve(submission: Submission, user: AbstractBaseUser) -> Article | Event:
             )
             submission.article = draft
         record(submission, Submission.State.APPROVED, user)
-    send(
-        f"Bài gửi {submission.reference} đã được nhận biên tập",
-        "newsroom/email/approved.txt",
-        {"submission": submission},
-        [submission.email],
-    )
+    with translation.override(submission.language):
+        subject = gettext("Bài gửi %(reference)s đã được nhận biên tập") % {"reference": submission.reference}
+        send(subject, "newsroom/email/approved.txt", {"submission": submission}, [submission.email])
     return draft
 
 
@@ -195,12 +198,10 @@ def reject(submission: Submission, user: AbstractBaseUser, reason: str) -> None:
     with transaction.atomic():
         submission = locked(submission, {Submission.State.PENDING})
         record(submission, Submission.State.REJECTED, user, reason)
-    send(
-        f"Bài gửi {submission.reference} chưa được đăng",
-        "newsroom/email/rejected.txt",
-        {"submission": submission, "reason": reason},
-        [submission.email],
-    )
+    # The sender reads the notice in the language they wrote in; the reason stays in the moderator's words.
+    with translation.override(submission.language):
+        subject = gettext("Bài gửi %(reference)s chưa được đăng") % {"reference": submission.reference}
+        send(subject, "newsroom/email/rejected.txt", {"submission": submission, "reason": reason}, [submission.email])
 
 
 def mark_spam(submission: Submission, user: AbstractBaseUser) -> None:

@@ -3,10 +3,11 @@
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from .models import Article, Event, Partner
 
-SITE_NAME = "Tòa soạn hợp tác địa phương"
+SITE_NAME = _("Tòa soạn hợp tác địa phương")
 
 
 def publisher(request: HttpRequest) -> dict[str, Any]:
@@ -14,7 +15,7 @@ def publisher(request: HttpRequest) -> dict[str, Any]:
 
 
 def breadcrumb_list(crumbs: list[tuple[str | None, str]], request: HttpRequest) -> dict[str, Any]:
-    items = [(request.build_absolute_uri("/"), "Trang chủ")]
+    items = [(request.build_absolute_uri("/"), _("Trang chủ"))]
     items += [
         (request.build_absolute_uri(url) if url else request.build_absolute_uri(), label) for url, label in crumbs
     ]

@@ -10,6 +10,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanen
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
@@ -31,7 +33,7 @@ def paginate(request: HttpRequest, queryset: QuerySet, per_page: int | None = No
     try:
         return paginator.page(request.GET.get("page") or 1)
     except InvalidPage as error:
-        raise Http404("Trang không tồn tại.") from error
+        raise Http404(_("Trang không tồn tại.")) from error
 
 
 def published_articles() -> QuerySet:
@@ -116,7 +118,7 @@ class ArticleListView(FilteredListMixin, ListView):
     template_name = "newsroom/article_list.html"
     context_object_name = "articles"
     filterset_class = ArticleFilter
-    crumb = "Tin tức"
+    crumb = _("Tin tức")
 
     def get_paginate_by(self, queryset: QuerySet) -> int:
         return page_size()
@@ -163,7 +165,7 @@ class ArticleDetailView(PreviewMixin, DetailView):
         article = self.object
         context["gallery"] = [p for p in article.placements.all() if p.image_id != article.cover_image_id]
         context["related_articles"] = related_articles(article)
-        context["breadcrumbs"] = [(reverse("newsroom:article-list"), "Tin tức"), (None, article.title)]
+        context["breadcrumbs"] = [(reverse("newsroom:article-list"), _("Tin tức")), (None, article.title)]
         context["structured_data"] = [structured_data.news_article(article, self.request)]
         return context
 
@@ -186,7 +188,7 @@ class ProvinceListView(TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["units"] = current_units_with_counts()
-        context["breadcrumbs"] = [(None, "Tỉnh, thành phố")]
+        context["breadcrumbs"] = [(None, _("Tỉnh, thành phố"))]
         return context
 
 
@@ -205,7 +207,7 @@ class ProvinceDetailView(DetailView):
         context["partnerships"] = Partnership.objects.with_related().filter(province__in=family)
         context["upcoming_events"] = published_events().upcoming().filter(province__in=family)
         context["past_events"] = published_events().past().filter(province__in=family)[:10]
-        context["breadcrumbs"] = [(reverse("newsroom:province-list"), "Tỉnh, thành phố"), (None, province.name)]
+        context["breadcrumbs"] = [(reverse("newsroom:province-list"), _("Tỉnh, thành phố")), (None, province.name)]
         return context
 
 
@@ -226,7 +228,7 @@ class CountryListView(TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["countries"] = countries_with_content()
-        context["breadcrumbs"] = [(None, "Quốc gia")]
+        context["breadcrumbs"] = [(None, _("Quốc gia"))]
         return context
 
 
@@ -237,7 +239,7 @@ class CountryDetailView(TemplateView):
         if code != code.lower():
             return HttpResponsePermanentRedirect(request.get_full_path().replace(f"/{code}/", f"/{code.lower()}/", 1))
         if len(code) != 2:
-            raise Http404("Không có quốc gia này.")
+            raise Http404(_("Không có quốc gia này."))
         self.country = get_object_or_404(Country, code=code.upper())
         return super().get(request, *args, **kwargs)
 
@@ -249,7 +251,7 @@ class CountryDetailView(TemplateView):
         context["partners"] = Partner.objects.filter(country=country).select_related("logo")
         context["upcoming_events"] = published_events().upcoming().filter(country=country)
         context["past_events"] = published_events().past().filter(country=country)[:10]
-        context["breadcrumbs"] = [(reverse("newsroom:country-list"), "Quốc gia"), (None, country.name)]
+        context["breadcrumbs"] = [(reverse("newsroom:country-list"), _("Quốc gia")), (None, country.name)]
         return context
 
 
@@ -265,7 +267,7 @@ class PartnerListView(ListView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["breadcrumbs"] = [(None, "Đối tác")]
+        context["breadcrumbs"] = [(None, _("Đối tác"))]
         return context
 
 
@@ -282,7 +284,7 @@ class PartnerDetailView(DetailView):
         context["page_obj"] = paginate(self.request, published_articles().filter(partners=partner))
         context["partnerships"] = Partnership.objects.with_related().filter(partner=partner)
         context["events"] = published_events().filter(partners=partner).order_by("-start_date")[:10]
-        context["breadcrumbs"] = [(reverse("newsroom:partner-list"), "Đối tác"), (None, partner.name)]
+        context["breadcrumbs"] = [(reverse("newsroom:partner-list"), _("Đối tác")), (None, partner.name)]
         context["structured_data"] = [structured_data.organization(partner, self.request)]
         return context
 
@@ -291,7 +293,7 @@ class PartnershipListView(FilteredListMixin, ListView):
     template_name = "newsroom/partnership_list.html"
     context_object_name = "partnerships"
     filterset_class = PartnershipFilter
-    crumb = "Quan hệ hợp tác"
+    crumb = _("Quan hệ hợp tác")
 
     def get_paginate_by(self, queryset: QuerySet) -> int:
         return page_size() * 3
@@ -310,7 +312,7 @@ class EventListView(TemplateView):
         context = super().get_context_data(**kwargs)
         context["upcoming_events"] = published_events().upcoming()
         context["page_obj"] = paginate(self.request, published_events().past())
-        context["breadcrumbs"] = [(None, "Sự kiện")]
+        context["breadcrumbs"] = [(None, _("Sự kiện"))]
         return context
 
 
@@ -328,7 +330,7 @@ class EventDetailView(PreviewMixin, DetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["articles"] = published_articles().filter(events=self.object)
-        context["breadcrumbs"] = [(reverse("newsroom:event-list"), "Sự kiện"), (None, self.object.title)]
+        context["breadcrumbs"] = [(reverse("newsroom:event-list"), _("Sự kiện")), (None, self.object.title)]
         context["structured_data"] = [structured_data.event(self.object, self.request)]
         return context
 
@@ -355,7 +357,7 @@ class SubmitView(FormView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["breadcrumbs"] = [(None, "Gửi tin bài")]
+        context["breadcrumbs"] = [(None, _("Gửi tin bài"))]
         return context
 
 
@@ -376,7 +378,7 @@ class SubmitThanksView(TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["breadcrumbs"] = [(reverse("newsroom:submit"), "Gửi tin bài"), (None, "Đã gửi")]
+        context["breadcrumbs"] = [(reverse("newsroom:submit"), _("Gửi tin bài")), (None, _("Đã gửi"))]
         return context
 
 
@@ -389,7 +391,7 @@ def calendar_response(events: QuerySet, request: HttpRequest, name: str, filenam
 @require_GET
 def events_calendar(request: HttpRequest) -> HttpResponse:
     events = published_events().order_by("start_date", "pk")
-    return calendar_response(events, request, "Sự kiện hợp tác địa phương", "su-kien.ics")
+    return calendar_response(events, request, gettext("Sự kiện hợp tác địa phương"), "su-kien.ics")
 
 
 @require_GET

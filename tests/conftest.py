@@ -1,8 +1,10 @@
 import io
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
+from django.utils import translation
 
 
 @pytest.fixture(autouse=True)
@@ -22,3 +24,11 @@ def empty_cache():
 def roles(db):
     """The Editors and Administrators groups, made by the same command `make run` uses."""
     call_command("setup_roles", stdout=io.StringIO())
+
+
+@pytest.fixture(autouse=True)
+def vietnamese_first():
+    """A request under /en/ or /ko/ leaves its language active in the thread; each test starts in Vietnamese."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -1,10 +1,18 @@
 """Three languages: Vietnamese at the root, English under /en/, Korean under /ko/."""
 
+import datetime
+import re
 import xml.etree.ElementTree as ET
 
+import polib
 import pytest
+from django.conf import settings
+from django.core import mail
 
-from .factories import make_article
+from newsroom import moderation
+from newsroom.models import Submission
+
+from .factories import make_article, make_country, make_event, make_partner, make_partnership, make_province
 
 pytestmark = pytest.mark.django_db
 
@@ -48,3 +56,138 @@ def test_sitemap_names_every_language_of_a_page(client):
     alternates = {link.get("hreflang"): link.get("href") for link in entry.findall("xhtml:link", SITEMAP_NS)}
     assert set(alternates) == {"vi", "en", "ko", "x-default"}
     assert alternates["x-default"] == f"http://testserver{article.get_absolute_url()}"
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_catalogue_translates_every_message(language):
+    catalogue = polib.pofile(str(settings.BASE_DIR / "locale" / language / "LC_MESSAGES" / "django.po"))
+    assert catalogue.untranslated_entries() == []
+    assert catalogue.fuzzy_entries() == []
+    assert len(catalogue.translated_entries()) > 200
+
+
+def public_site() -> list[str]:
+    korea = make_country("KR")
+    unit = make_province("Hải Phòng")
+    partner = make_partner("Suwon", country=korea)
+    make_partnership(unit, partner, established_year=2004)
+    event = make_event("Tiếp đoàn Suwon", province=unit, country=korea)
+    article = make_article("Hải Phòng tiếp đoàn Suwon", provinces=[unit], countries=[korea], partners=[partner])
+    return [
+        "",
+        "/articles/",
+        article.get_absolute_url(),
+        "/provinces/",
+        unit.get_absolute_url(),
+        "/countries/",
+        "/countries/kr/",
+        "/partners/",
+        partner.get_absolute_url(),
+        "/partnerships/",
+        "/events/",
+        event.get_absolute_url(),
+        "/submit/",
+        "/submit/thanks/",
+    ]
+
+
+# Interface words a Vietnamese page always shows; none of them is in the test content above.
+VIETNAMESE_INTERFACE = ["Tin tức", "Sự kiện", "Đối tác", "Quốc gia", "Trang chủ", "Tòa soạn", "Gửi tin bài", "Bỏ qua"]
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_public_pages_answer_in_the_language_with_no_vietnamese_interface(client, language):
+    for path in public_site():
+        response = client.get(f"/{language}{path or '/'}")
+        assert response.status_code == 200, path
+        html = response.content.decode()
+        assert f'<html lang="{language}">' in html, path
+        interface = re.sub(r'<[^>]*\blang="vi"[^>]*>.*?</[a-z]+>', "", html, flags=re.S)
+        for words in VIETNAMESE_INTERFACE:
+            assert words not in interface, (path, words)
+
+
+def test_vietnamese_pages_say_vi(client):
+    for path in public_site():
+        response = client.get(path or "/")
+        assert response.status_code == 200, path
+        assert '<html lang="vi">' in response.content.decode(), path
+
+
+def test_unknown_page_is_a_404_in_the_readers_language(client):
+    response = client.get("/ko/khong-co-trang-nay/")
+    assert response.status_code == 404
+    assert "페이지를 찾을 수 없습니다" in response.content.decode()
+
+
+def test_switcher_links_to_the_same_page_in_each_language(client):
+    path = make_article("Tin chuyển ngôn ngữ").get_absolute_url()
+    html = client.get(f"/en{path}").content.decode()
+    for code, name in (("vi", "Tiếng Việt"), ("en", "English"), ("ko", "한국어")):
+        prefix = "" if code == "vi" else f"/{code}"
+        url = f"http://testserver{prefix}{path}"
+        assert f'<a href="{url}" hreflang="{code}" lang="{code}"' in html
+        assert f'<link rel="alternate" hreflang="{code}" href="{url}">' in html
+        assert name in html
+    assert f'<link rel="alternate" hreflang="x-default" href="http://testserver{path}">' in html
+    assert 'hreflang="en" lang="en" aria-current="true">English</a>' in html
+
+
+def test_switcher_keeps_the_query(client):
+    html = client.get("/ko/articles/?country=kr").content.decode()
+    assert 'href="http://testserver/en/articles/?country=kr"' in html
+
+
+@pytest.mark.parametrize(
+    ("prefix", "shown"), [("", "13/08/2025"), ("/en", "13 August 2025"), ("/ko", "2025년 8월 13일")]
+)
+def test_dates_read_as_each_language_writes_them(client, prefix, shown):
+    published = datetime.datetime(2025, 8, 13, 9, 30, tzinfo=datetime.UTC)
+    article = make_article("Tin ngày tháng", published_at=published)
+    html = client.get(f"{prefix}{article.get_absolute_url()}").content.decode()
+    assert shown in html
+
+
+def test_times_are_shown_in_vietnam_time_with_the_zone_named(client):
+    article = make_article(
+        "Tin giờ gốc", original_published_at=datetime.datetime(2025, 8, 13, 2, 5, tzinfo=datetime.UTC)
+    )
+    html = client.get(f"/en{article.get_absolute_url()}").content.decode()
+    assert "13 August 2025, 09:05 (Vietnam time, UTC+7)" in html
+
+
+def test_feed_is_in_the_readers_language(client):
+    make_article("Tin trong kênh")
+    response = client.get("/ko/feeds/latest/")
+    assert response.status_code == 200
+    root = ET.fromstring(response.content)
+    assert root.findtext("channel/language") == "ko"
+    assert root.findtext("channel/title") == "최신 뉴스 · 지방 협력 뉴스룸"
+    assert "/ko/articles/" in root.findtext("channel/item/link")
+
+
+def test_events_calendar_and_robots_exist_per_language(client):
+    for prefix in ("", "/en", "/ko"):
+        assert client.get(f"{prefix}/events.ics").status_code == 200
+        assert client.get(f"{prefix}/robots.txt").status_code == 200
+
+
+def test_a_submission_sent_in_korean_gets_its_receipt_and_notices_in_korean(client, admin_user):
+    data = {
+        "name": "김민지",
+        "email": "minji@example.test",
+        "kind": "news",
+        "title": "수원 대표단 방문",
+        "text": "대표단이 방문했습니다.",
+        "consent": "on",
+    }
+    assert client.post("/ko/submit/", data).status_code == 302
+    submission = Submission.objects.get()
+    assert submission.language == "ko"
+    receipt = mail.outbox[0]
+    assert receipt.subject == f"뉴스룸이 제출물 {submission.reference}을(를) 접수했습니다"
+    assert "지방 협력 뉴스룸이 귀하의 제출물을 접수했습니다." in receipt.body
+    moderation.reject(submission, admin_user, "Nội dung chưa rõ nguồn.")
+    notice = mail.outbox[-1]
+    assert notice.subject == f"제출물 {submission.reference}은(는) 게재되지 않았습니다"
+    assert "사유:\nNội dung chưa rõ nguồn." in notice.body

@@ -1,7 +1,10 @@
 import json
 
 from django import template
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.urls import translate_url
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -29,3 +32,19 @@ def absolute_url(context: template.Context, url: str) -> str:
 @register.simple_tag(takes_context=True)
 def breadcrumb_json_ld(context: template.Context, crumbs: list[tuple[str | None, str]]) -> SafeString:
     return ld_json(breadcrumb_list(crumbs, context["request"]))
+
+
+@register.simple_tag(takes_context=True)
+def page_languages(context: template.Context) -> list[dict[str, str | bool]]:
+    """This page in every language: its address, the language's own name, and whether it is the one shown."""
+    request = context["request"]
+    current = translation.get_language()
+    return [
+        {
+            "code": code,
+            "name": name,
+            "url": request.build_absolute_uri(translate_url(request.get_full_path(), code)),
+            "current": code == current,
+        }
+        for code, name in settings.LANGUAGES
+    ]
