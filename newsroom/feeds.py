@@ -84,10 +84,10 @@ class CountryFeed(LatestArticlesFeed):
         return get_object_or_404(Country, code=code.upper())
 
     def title(self, obj: Country) -> str:
-        return gettext("%(name)s · Tòa soạn hợp tác địa phương") % {"name": obj.name}
+        return gettext("%(name)s · Tòa soạn hợp tác địa phương") % {"name": obj.localized_name}
 
     def description(self, obj: Country) -> str:
-        return gettext("Tin hợp tác địa phương với %(name)s.") % {"name": obj.name}
+        return gettext("Tin hợp tác địa phương với %(name)s.") % {"name": obj.localized_name}
 
     def link(self, obj: Country) -> str:
         return obj.get_absolute_url()
@@ -101,10 +101,10 @@ class PartnerFeed(LatestArticlesFeed):
         return get_object_or_404(Partner, slug=slug)
 
     def title(self, obj: Partner) -> str:
-        return gettext("%(name)s · Tòa soạn hợp tác địa phương") % {"name": obj.name}
+        return gettext("%(name)s · Tòa soạn hợp tác địa phương") % {"name": obj.localized_name}
 
     def description(self, obj: Partner) -> str:
-        return gettext("Tin về %(name)s.") % {"name": obj.name}
+        return gettext("Tin về %(name)s.") % {"name": obj.localized_name}
 
     def link(self, obj: Partner) -> str:
         return obj.get_absolute_url()

@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from . import images
@@ -32,6 +33,17 @@ from . import images
 def vietnamese_slugify(text: str) -> str:
     """ASCII slug that keeps đ/Đ as d (Django's slugify would drop it: "Đà Nẵng" → "a-nang")."""
     return slugify(text.replace("đ", "d").replace("Đ", "D"))
+
+
+class NamedInLanguages:
+    """Places and partners whose English and Korean names sit in plain ``name_en``/``name_ko`` columns."""
+
+    name: str
+
+    @property
+    def localized_name(self) -> str:
+        """The name in the reader's language, or the Vietnamese one where none is recorded."""
+        return getattr(self, f"name_{get_language()}", "") or self.name
 
 
 class SlugKeyedQuerySet(models.QuerySet):
@@ -78,7 +90,7 @@ class ProvinceQuerySet(SlugKeyedQuerySet):
         return self.filter(is_current=True)
 
 
-class Province(models.Model):
+class Province(NamedInLanguages, models.Model):
     """A province-level unit, before or after the merger of 1 July 2025.
 
     All 63 pre-merger units are rows; the 34 current units are those with ``is_current``,
@@ -155,7 +167,7 @@ class Province(models.Model):
         return [self.pk, *self.merged_units.values_list("pk", flat=True)]
 
 
-class Country(models.Model):
+class Country(NamedInLanguages, models.Model):
     code = models.CharField(
         "mã ISO 3166-1",
         max_length=2,
@@ -331,7 +343,7 @@ def remove_deleted_image_files(sender: type[Image], instance: Image, **kwargs: A
         remove_files_on_commit(instance.file.storage, instance.file.name)
 
 
-class Partner(models.Model):
+class Partner(NamedInLanguages, models.Model):
     """An organisation or a foreign locality that Vietnamese provinces work with."""
 
     class Kind(models.TextChoices):

@@ -207,7 +207,10 @@ class ProvinceDetailView(DetailView):
         context["partnerships"] = Partnership.objects.with_related().filter(province__in=family)
         context["upcoming_events"] = published_events().upcoming().filter(province__in=family)
         context["past_events"] = published_events().past().filter(province__in=family)[:10]
-        context["breadcrumbs"] = [(reverse("newsroom:province-list"), _("Tỉnh, thành phố")), (None, province.name)]
+        context["breadcrumbs"] = [
+            (reverse("newsroom:province-list"), _("Tỉnh, thành phố")),
+            (None, province.localized_name),
+        ]
         return context
 
 
@@ -251,7 +254,7 @@ class CountryDetailView(TemplateView):
         context["partners"] = Partner.objects.filter(country=country).select_related("logo")
         context["upcoming_events"] = published_events().upcoming().filter(country=country)
         context["past_events"] = published_events().past().filter(country=country)[:10]
-        context["breadcrumbs"] = [(reverse("newsroom:country-list"), _("Quốc gia")), (None, country.name)]
+        context["breadcrumbs"] = [(reverse("newsroom:country-list"), _("Quốc gia")), (None, country.localized_name)]
         return context
 
 
@@ -284,7 +287,7 @@ class PartnerDetailView(DetailView):
         context["page_obj"] = paginate(self.request, published_articles().filter(partners=partner))
         context["partnerships"] = Partnership.objects.with_related().filter(partner=partner)
         context["events"] = published_events().filter(partners=partner).order_by("-start_date")[:10]
-        context["breadcrumbs"] = [(reverse("newsroom:partner-list"), _("Đối tác")), (None, partner.name)]
+        context["breadcrumbs"] = [(reverse("newsroom:partner-list"), _("Đối tác")), (None, partner.localized_name)]
         context["structured_data"] = [structured_data.organization(partner, self.request)]
         return context
 

@@ -191,3 +191,10 @@ def test_a_submission_sent_in_korean_gets_its_receipt_and_notices_in_korean(clie
     notice = mail.outbox[-1]
     assert notice.subject == f"제출물 {submission.reference}은(는) 게재되지 않았습니다"
     assert "사유:\nNội dung chưa rõ nguồn." in notice.body
+
+
+@pytest.mark.parametrize(("prefix", "name"), [("", "Hàn Quốc"), ("/en", "South Korea"), ("/ko", "대한민국")])
+def test_country_names_are_in_the_readers_language(client, prefix, name):
+    make_country("KR")
+    html = client.get(f"{prefix}/countries/kr/").content.decode()
+    assert f"<h1>{name}</h1>" in html
