@@ -19,6 +19,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from modeltranslation.admin import TranslationAdmin
 from reversion_compare.admin import CompareVersionAdmin
 
 from . import moderation
@@ -64,14 +65,14 @@ class HistoryAdmin(CompareVersionAdmin):
     history_latest_first = True
 
 
-class PublicationAdmin(HistoryAdmin):
+class PublicationAdmin(TranslationAdmin, HistoryAdmin):
     """Articles and events: the publication cycle as list actions, and no lost updates in the form."""
 
     form = PublicationForm
     actions = ["submit_for_review", "publish", "archive", "unpublish"]
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> type[Form]:
-        form = super().get_form(request, obj, change, **kwargs)
+        form = super().get_form(request, obj, change=change, **kwargs)
         # Restoring a revision saves an old version on purpose; the history keeps the one it replaces.
         form.check_edit_token = getattr(request.resolver_match, "url_name", None) not in {
             f"{self.opts.app_label}_{self.opts.model_name}_revision",
@@ -172,7 +173,7 @@ class ImageAdmin(ImageAdminBase):
 
 
 @admin.register(Partner)
-class PartnerAdmin(HistoryAdmin):
+class PartnerAdmin(TranslationAdmin, HistoryAdmin):
     list_display = ["logo_thumbnail", "name", "short_name", "kind", "country", "partnership_count"]
     list_filter = ["kind", ("country", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "short_name", "name_en", "name_ko", "aliases"]
@@ -193,7 +194,7 @@ class PartnerAdmin(HistoryAdmin):
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(HistoryAdmin):
+class PartnershipAdmin(TranslationAdmin, HistoryAdmin):
     list_display = ["__str__", "province_link", "partner_link", "kind", "established_year", "status"]
     list_filter = ["kind", "status", ("province", admin.RelatedOnlyFieldListFilter), "partner__country"]
     search_fields = ["province__name", "partner__name", "partner__name_en", "fields_of_cooperation"]

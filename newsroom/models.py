@@ -46,6 +46,21 @@ class NamedInLanguages:
         return getattr(self, f"name_{get_language()}", "") or self.name
 
 
+class TranslatedContent:
+    """Content with English and Korean versions beside the Vietnamese (see ``translation.py``).
+
+    Where the reader's language has no version, modeltranslation shows the Vietnamese: the page then says so.
+    """
+
+    # The field whose translation decides whether a version in the reader's language exists.
+    translation_key = "title"
+
+    @property
+    def shows_original(self) -> bool:
+        language = get_language() or settings.LANGUAGE_CODE
+        return language != settings.LANGUAGE_CODE and not getattr(self, f"{self.translation_key}_{language}", None)
+
+
 class SlugKeyedQuerySet(models.QuerySet):
     """Lets fixtures refer to rows by slug instead of by database id."""
 
@@ -104,6 +119,9 @@ class Province(NamedInLanguages, models.Model):
     name = models.CharField("tên", max_length=100, help_text="Tên ngắn có dấu, ví dụ “Hải Dương”.")
     full_name = models.CharField("tên đầy đủ", max_length=150, help_text="Ví dụ “Tỉnh Hải Dương”.")
     name_en = models.CharField("tên tiếng Anh", max_length=100)
+    name_ko = models.CharField(
+        "tên tiếng Hàn", max_length=100, blank=True, help_text="Để trống thì hiện tên tiếng Việt."
+    )
     slug = models.SlugField("slug", max_length=100, unique=True)
     legacy_code = models.CharField(
         "mã trước 2025",
@@ -496,7 +514,7 @@ class EventQuerySet(PublishableQuerySet):
         return self.select_related("province", "country", "image")
 
 
-class Event(models.Model):
+class Event(TranslatedContent, models.Model):
     """Something that happens on a given day: a visit, a ceremony, a seminar.
 
     A source often states a day without an hour, so the time of day is optional.
@@ -612,7 +630,9 @@ class ArticleQuerySet(PublishableQuerySet):
         return self.select_related("cover_image").prefetch_related("provinces", "countries")
 
 
-class Article(models.Model):
+class Article(TranslatedContent, models.Model):
+    translation_key = "body"
+
     class Language(models.TextChoices):
         VI = "vi", _("Tiếng Việt")
         EN = "en", _("Tiếng Anh")

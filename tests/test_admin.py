@@ -101,9 +101,9 @@ def test_article_change_form_saves_edits(admin_client, content):
     data = {name: value for name, value in form.initial.items() if value is not None}
     data.update(
         {
-            "title": "Tiêu đề đã sửa",
+            "title_vi": "Tiêu đề đã sửa",
             "slug": article.slug,
-            "body": article.body,
+            "body_vi": article.body,
             "status": Status.PUBLISHED,
             "language": "vi",
             "published_at_0": "2025-08-13",

@@ -198,3 +198,67 @@ def test_country_names_are_in_the_readers_language(client, prefix, name):
     make_country("KR")
     html = client.get(f"{prefix}/countries/kr/").content.decode()
     assert f"<h1>{name}</h1>" in html
+
+
+def test_an_article_without_a_translation_shows_the_vietnamese_with_a_notice(client):
+    path = make_article("Hải Dương tiếp đoàn Suwon", body="Đoạn tiếng Việt.").get_absolute_url()
+    html = client.get(f"/en{path}").content.decode()
+    assert "This article is not yet available in English; showing the Vietnamese original." in html
+    assert '<h1 lang="vi">Hải Dương tiếp đoàn Suwon</h1>' in html
+    assert '<div class="article__body" lang="vi">' in html
+    assert "Đoạn tiếng Việt." in html
+    korean = client.get(f"/ko{path}").content.decode()
+    assert "이 기사는 아직 한국어로 제공되지 않습니다. 베트남어 원문을 표시합니다." in korean
+
+
+def test_a_translated_article_shows_the_readers_version_without_notice(client):
+    article = make_article("Hải Dương tiếp đoàn Suwon", body="Đoạn tiếng Việt.")
+    article.title_ko = "하이즈엉성, 수원시 대표단 접견"
+    article.body_ko = "한국어 본문."
+    article.save()
+    path = article.get_absolute_url()
+    html = client.get(f"/ko{path}").content.decode()
+    assert "<h1>하이즈엉성, 수원시 대표단 접견</h1>" in html
+    assert "한국어 본문." in html
+    assert "Đoạn tiếng Việt." not in html
+    assert "베트남어 원문을 표시합니다" not in html
+    vietnamese = client.get(path).content.decode()
+    assert "<h1>Hải Dương tiếp đoàn Suwon</h1>" in vietnamese
+    assert "Đoạn tiếng Việt." in vietnamese
+
+
+def test_an_event_without_a_translation_shows_the_vietnamese_with_a_notice(client):
+    event = make_event("Tiếp đoàn Suwon", venue="tỉnh Hải Dương")
+    path = event.get_absolute_url()
+    html = client.get(f"/en{path}").content.decode()
+    assert "This is not yet available in English; showing the Vietnamese original." in html
+    assert '<h1 lang="vi">Tiếp đoàn Suwon</h1>' in html
+    event.title_en, event.venue_en = "Receiving the Suwon delegation", "Hai Duong Province"
+    event.save()
+    html = client.get(f"/en{path}").content.decode()
+    assert "<h1>Receiving the Suwon delegation</h1>" in html
+    assert "Hai Duong Province" in html
+    assert "not yet available" not in html
+
+
+def test_partnership_fields_and_partner_description_have_english_versions(client):
+    korea = make_country("KR")
+    partner = make_partner("Suwon", country=korea, description="Thành phố Suwon.")
+    partner.description_en = "The city of Suwon."
+    partner.save()
+    html = client.get(f"/en{partner.get_absolute_url()}").content.decode()
+    assert "The city of Suwon." in html
+    assert "Thành phố Suwon." not in html
+
+
+def test_province_names_use_the_english_and_korean_columns(client):
+    make_province("Hải Phòng", name_en="Hai Phong", name_ko="하이퐁")
+    assert ">Hai Phong <span" in client.get("/en/").content.decode()
+    assert ">하이퐁 <span" in client.get("/ko/").content.decode()
+
+
+def test_admin_edits_the_three_languages_side_by_side(admin_client):
+    article = make_article("Tin ba thứ tiếng")
+    html = admin_client.get(f"/admin/newsroom/article/{article.pk}/change/").content.decode()
+    for field in ("title_vi", "title_en", "title_ko", "body_vi", "body_en", "body_ko", "lead_en"):
+        assert f'name="{field}"' in html

@@ -45,10 +45,14 @@ def change_url(obj) -> str:
     return reverse(f"admin:newsroom_{obj._meta.model_name}_change", args=[obj.pk])
 
 
+# Fields with English and Korean versions: the admin form names the Vietnamese one <field>_vi.
+TRANSLATED = {"title", "lead", "body", "description", "venue", "fields_of_cooperation"}
+
+
 def edit(client, obj, **changes):
-    """Open the admin change page, change some fields as a person would, and save."""
+    """Open the admin change page, change some fields as a person would (in Vietnamese), and save."""
     data = admin_form_data(client.get(change_url(obj)))
-    data.update(changes)
+    data.update({f"{name}_vi" if name in TRANSLATED else name: value for name, value in changes.items()})
     return client.post(change_url(obj), data)
 
 
@@ -238,7 +242,7 @@ def test_restoring_an_old_revision_brings_back_its_text_tags_and_gallery(editor_
     edit(editor_client, article, body="Bản gốc.")
     old = Version.objects.get_for_object(article).get()
     data = admin_form_data(editor_client.get(change_url(article)))
-    data.update({"body": "Bản sửa sai.", "provinces": [str(other.pk)], "placements-0-DELETE": "on"})
+    data.update({"body_vi": "Bản sửa sai.", "provinces": [str(other.pk)], "placements-0-DELETE": "on"})
     assert editor_client.post(change_url(article), data).status_code == 302
     assert ArticleImage.objects.count() == 0
 
@@ -303,7 +307,7 @@ def two_editors(roles):
 def test_second_save_of_the_same_version_is_refused_naming_who_saved_first(two_editors, model):
     first, second = two_editors
     item = make_article(status=Status.DRAFT) if model == "article" else make_event(status=Status.DRAFT)
-    text_field = "body" if model == "article" else "description"
+    text_field = "body_vi" if model == "article" else "description_vi"
     data_first = admin_form_data(first.get(change_url(item)))
     data_second = admin_form_data(second.get(change_url(item)))
     data_first[text_field] = "Bản của Lan."
@@ -324,8 +328,8 @@ def test_saving_again_after_reading_the_refusal_goes_through(two_editors):
     article = make_article(status=Status.DRAFT)
     data_first = admin_form_data(first.get(change_url(article)))
     data_second = admin_form_data(second.get(change_url(article)))
-    first.post(change_url(article), {**data_first, "body": "Bản của Lan."})
-    refused = second.post(change_url(article), {**data_second, "body": "Bản của Lan và Minh."})
+    first.post(change_url(article), {**data_first, "body_vi": "Bản của Lan."})
+    refused = second.post(change_url(article), {**data_second, "body_vi": "Bản của Lan và Minh."})
     assert second.post(change_url(article), admin_form_data(refused)).status_code == 302
     article.refresh_from_db()
     assert article.body == "Bản của Lan và Minh."
@@ -337,7 +341,7 @@ def test_a_save_made_outside_the_admin_also_counts_as_a_change(editor_client):
     article = make_article(status=Status.DRAFT)
     data = admin_form_data(editor_client.get(change_url(article)))
     Article.objects.get(pk=article.pk).save()
-    response = editor_client.post(change_url(article), {**data, "body": "Muộn."})
+    response = editor_client.post(change_url(article), {**data, "body_vi": "Muộn."})
     assert "Một người khác đã lưu bản ghi này" in response.content.decode()
 
 
