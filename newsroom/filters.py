@@ -1,9 +1,12 @@
 """The filters readers apply to lists; their URLs can be shared as they are."""
 
+import operator
+from functools import reduce
 from typing import Any
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -80,9 +83,12 @@ class ArticleFilter(django_filters.FilterSet):
         fields = ["q", "province", "country", "partner", "topic", "year", "date_after", "date_before"]
 
     def filter_text(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        words = value.split()
-        for word in words:
-            queryset = queryset.filter(Q(title__icontains=word) | Q(lead__icontains=word) | Q(body__icontains=word))
+        """Every word, in any language version: a reader of the English pages still finds the Vietnamese articles."""
+        columns = [f"{field}_{code}" for field in ("title", "lead", "body") for code, _name in settings.LANGUAGES]
+        for word in value.split():
+            queryset = queryset.filter(
+                reduce(operator.or_, (Q(**{f"{column}__icontains": word}) for column in columns))
+            )
         return queryset
 
     def filter_province(self, queryset: QuerySet, name: str, value: Province) -> QuerySet:

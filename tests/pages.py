@@ -78,4 +78,29 @@ def build_site() -> list[str]:
         "/submit/",
         "/submit/thanks/",
         "/khong-co-trang-nay/",
+        *translated_pages(article, past, partner),
     ]
+
+
+def translated_pages(article, event, partner) -> list[str]:
+    """The main pages in English and Korean; the article has a Korean version, the event an English one."""
+    article.title_ko = "하이즈엉성, 수원시 대표단 접견"
+    article.lead_ko, article.body_ko = "한국어 요약.", "한국어 본문."
+    article.save()
+    event.title_en, event.description_en = "Receiving the Suwon delegation", "The delegation visited."
+    event.save()
+    paths = [
+        "/",
+        "/articles/",
+        article.get_absolute_url(),
+        "/provinces/",
+        "/provinces/hai-phong/",
+        "/countries/kr/",
+        partner.get_absolute_url(),
+        "/partnerships/",
+        "/events/",
+        event.get_absolute_url(),
+        "/submit/",
+        "/khong-co-trang-nay/",
+    ]
+    return [f"/{language}{path}" for language in ("en", "ko") for path in paths]

@@ -262,3 +262,15 @@ def test_admin_edits_the_three_languages_side_by_side(admin_client):
     html = admin_client.get(f"/admin/newsroom/article/{article.pk}/change/").content.decode()
     for field in ("title_vi", "title_en", "title_ko", "body_vi", "body_en", "body_ko", "lead_en"):
         assert f'name="{field}"' in html
+
+
+def test_the_article_filter_finds_every_language_version(client):
+    article = make_article("Hải Dương tiếp đoàn Suwon", body="Đoạn tiếng Việt.")
+    article.title_en = "Hai Duong receives a delegation from Suwon"
+    article.save()
+    make_article("Tin khác")
+    for prefix in ("", "/en", "/ko"):
+        for query in ("delegation", "tiếp đoàn"):
+            html = client.get(f"{prefix}/articles/", {"q": query}).content.decode()
+            assert "/articles/hai-duong-tiep-doan-suwon/" in html, (prefix, query)
+            assert "/articles/tin-khac/" not in html
