@@ -14,7 +14,7 @@ PRODUCT_ID = "-//Toa soan hop tac dia phuong//Newsroom//VI"
 
 def event_location(event: Event) -> str:
     """The venue as stated; the province when no venue is; the country when the event is abroad."""
-    place = event.venue or (event.province.full_name if event.province else "")
+    place = event.venue or (event.province.localized_full_name if event.province else "")
     abroad = event.timezone != "Asia/Ho_Chi_Minh" and event.country is not None
     return ", ".join(part for part in (place, event.country.name if abroad else "") if part)
 

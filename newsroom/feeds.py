@@ -65,10 +65,10 @@ class ProvinceFeed(LatestArticlesFeed):
         return get_object_or_404(Province, slug=slug)
 
     def title(self, obj: Province) -> str:
-        return gettext("%(name)s · Tòa soạn hợp tác địa phương") % {"name": obj.full_name}
+        return gettext("%(name)s · Tòa soạn hợp tác địa phương") % {"name": obj.localized_full_name}
 
     def description(self, obj: Province) -> str:
-        return gettext("Tin hợp tác quốc tế của %(name)s.") % {"name": obj.full_name}
+        return gettext("Tin hợp tác quốc tế của %(name)s.") % {"name": obj.localized_full_name}
 
     def link(self, obj: Province) -> str:
         return obj.get_absolute_url()

@@ -178,6 +178,11 @@ class Province(NamedInLanguages, models.Model):
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
 
+    @property
+    def localized_full_name(self) -> str:
+        """“Tỉnh Hải Dương” for Vietnamese readers; other languages have only the unit's name (“Hai Duong”)."""
+        return self.full_name if get_language() == settings.LANGUAGE_CODE else self.localized_name
+
     def family_ids(self) -> list[int]:
         """This unit and, for a current unit, the old units merged into it."""
         if not self.is_current:

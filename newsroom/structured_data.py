@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .models import Article, Event, Partner
@@ -15,7 +16,7 @@ def publisher(request: HttpRequest) -> dict[str, Any]:
 
 
 def breadcrumb_list(crumbs: list[tuple[str | None, str]], request: HttpRequest) -> dict[str, Any]:
-    items = [(request.build_absolute_uri("/"), _("Trang chủ"))]
+    items = [(request.build_absolute_uri(reverse("newsroom:home")), _("Trang chủ"))]
     items += [
         (request.build_absolute_uri(url) if url else request.build_absolute_uri(), label) for url, label in crumbs
     ]
@@ -60,7 +61,7 @@ def news_article(article: Article, request: HttpRequest) -> dict[str, Any]:
 
 def event(event: Event, request: HttpRequest) -> dict[str, Any]:
     start = event.start_date.isoformat() + (f"T{event.start_time.isoformat('minutes')}" if event.start_time else "")
-    place = event.venue or (event.province.full_name if event.province else "")
+    place = event.venue or (event.province.localized_full_name if event.province else "")
     address = ", ".join(part for part in (place, event.country.name if event.country else "") if part)
     data: dict[str, Any] = {
         "@context": "https://schema.org",

@@ -274,3 +274,18 @@ def test_the_article_filter_finds_every_language_version(client):
             html = client.get(f"{prefix}/articles/", {"q": query}).content.decode()
             assert "/articles/hai-duong-tiep-doan-suwon/" in html, (prefix, query)
             assert "/articles/tin-khac/" not in html
+
+
+def test_province_pages_name_the_unit_in_the_readers_language(client):
+    unit = make_province("Hải Phòng", kind="municipality", full_name="Thành phố Hải Phòng", name_en="Hai Phong")
+    path = unit.get_absolute_url()
+    assert "<h1>Thành phố Hải Phòng</h1>" in client.get(path).content.decode()
+    assert "<h1>Hai Phong</h1>" in client.get(f"/en{path}").content.decode()
+    feed = ET.fromstring(client.get(f"/en{path}feed/").content)
+    assert feed.findtext("channel/title") == "Hai Phong · Local Cooperation Newsroom"
+
+
+def test_breadcrumbs_lead_home_in_the_readers_language(client):
+    html = client.get("/ko/partners/").content.decode()
+    assert '<li><a href="/ko/">홈</a></li>' in html
+    assert '"item": "http://testserver/ko/"' in html
