@@ -57,8 +57,8 @@ class MultipleFileField(forms.FileField):
 class ProvinceChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Province) -> str:
         if obj.merged_into_id:
-            return gettext("%(name)s (nay thuộc %(unit)s)") % {"name": obj.name, "unit": obj.merged_into.name}
-        return obj.name
+            return gettext("%(name)s (nay thuộc %(unit)s)") % {"name": obj, "unit": obj.merged_into}
+        return str(obj)
 
 
 class SubmissionForm(forms.ModelForm):

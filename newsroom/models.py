@@ -170,7 +170,7 @@ class Province(NamedInLanguages, models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.localized_name
 
     def get_absolute_url(self) -> str:
         return reverse("newsroom:province-detail", kwargs={"slug": self.slug})
@@ -213,7 +213,7 @@ class Country(NamedInLanguages, models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.localized_name
 
     def get_absolute_url(self) -> str:
         return reverse("newsroom:country-detail", kwargs={"code": self.slug})
@@ -366,8 +366,10 @@ def remove_deleted_image_files(sender: type[Image], instance: Image, **kwargs: A
         remove_files_on_commit(instance.file.storage, instance.file.name)
 
 
-class Partner(NamedInLanguages, models.Model):
+class Partner(NamedInLanguages, TranslatedContent, models.Model):
     """An organisation or a foreign locality that Vietnamese provinces work with."""
+
+    translation_key = "description"
 
     class Kind(models.TextChoices):
         LOCALITY = "locality", _("Địa phương nước ngoài")
@@ -401,7 +403,7 @@ class Partner(NamedInLanguages, models.Model):
         indexes = [models.Index(fields=["country", "name"], name="partner_country_name")]
 
     def __str__(self) -> str:
-        return self.name
+        return self.localized_name
 
     def get_absolute_url(self) -> str:
         return reverse("newsroom:partner-detail", kwargs={"slug": self.slug})

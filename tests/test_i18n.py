@@ -289,3 +289,13 @@ def test_breadcrumbs_lead_home_in_the_readers_language(client):
     html = client.get("/ko/partners/").content.decode()
     assert '<li><a href="/ko/">홈</a></li>' in html
     assert '"item": "http://testserver/ko/"' in html
+
+
+def test_choices_in_forms_name_places_in_the_readers_language(client):
+    unit = make_province("Hải Phòng", name_en="Hai Phong")
+    make_article("Tin Hàn Quốc", countries=[make_country("KR")], provinces=[unit])
+    make_province("Hải Dương", merged_into=unit, name_en="Hai Duong")
+    html = client.get("/en/submit/").content.decode()
+    assert ">Hai Duong (now part of Hai Phong)</option>" in html
+    assert ">South Korea</option>" in html
+    assert ">South Korea</option>" in client.get("/en/articles/").content.decode()

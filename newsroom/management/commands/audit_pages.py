@@ -33,6 +33,10 @@ def public_paths() -> list[str]:
         Event.objects.published().first(),
     ]
     paths += [candidate.get_absolute_url() for candidate in candidates if candidate is not None]
+    # The English and Korean versions share the templates: their home and an article stand for them.
+    article = Article.objects.published().first()
+    translated = ["/", article.get_absolute_url()] if article else ["/"]
+    paths += [f"/{language}{path}" for language in ("en", "ko") for path in translated]
     return list(dict.fromkeys(paths))
 
 
