@@ -18,7 +18,7 @@ from django.core.validators import MinLengthValidator
 from django.db import models, transaction
 from django.db.models import Count, Q
 from django.db.models.functions import Coalesce, Lower, Upper
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, pre_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
@@ -26,11 +26,39 @@ from django.utils.html import format_html
 from django.utils.text import slugify
 
 from . import images
+from .folding import SOURCES, folded_values
 
 
 def vietnamese_slugify(text: str) -> str:
     """ASCII slug that keeps đ/Đ as d (Django's slugify would drop it: "Đà Nẵng" → "a-nang")."""
     return slugify(text.replace("đ", "d").replace("Đ", "D"))
+
+
+class Searchable(models.Model):
+    """Two columns of folded text (see ``folding.SOURCES``), kept up to date on every save, fixtures included:
+    names and titles, which rank first, and the rest. They are derived, so never serialised or edited."""
+
+    search_title = models.TextField("tên, tiêu đề để tìm", blank=True, editable=False, serialize=False)
+    search_body = models.TextField("nội dung để tìm", blank=True, editable=False, serialize=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            # A partial save of a source field must write the folded columns too.
+            kwargs["update_fields"] = {*update_fields, "search_title", "search_body"}
+        super().save(*args, **kwargs)
+
+
+@receiver(pre_save)
+def fold_search_columns(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
+    # pre_save also runs for fixtures (raw saves), which Model.save() would not see.
+    label = sender._meta.label_lower
+    if label in SOURCES:
+        for column, value in folded_values(label, instance).items():
+            setattr(instance, column, value)
 
 
 class SlugKeyedQuerySet(models.QuerySet):
@@ -77,7 +105,7 @@ class ProvinceQuerySet(SlugKeyedQuerySet):
         return self.filter(is_current=True)
 
 
-class Province(models.Model):
+class Province(Searchable):
     """A province-level unit, before or after the merger of 1 July 2025.
 
     All 63 pre-merger units are rows; the 34 current units are those with ``is_current``,
@@ -154,7 +182,7 @@ class Province(models.Model):
         return [self.pk, *self.merged_units.values_list("pk", flat=True)]
 
 
-class Country(models.Model):
+class Country(Searchable):
     code = models.CharField(
         "mã ISO 3166-1",
         max_length=2,
@@ -165,6 +193,9 @@ class Country(models.Model):
     name = models.CharField("tên", max_length=100)
     name_en = models.CharField("tên tiếng Anh", max_length=100)
     name_ko = models.CharField("tên tiếng Hàn", max_length=100)
+    aliases = models.TextField(
+        "tên gọi khác", blank=True, help_text="Mỗi dòng một tên, ví dụ “Republic of Korea” hay “한국”."
+    )
 
     objects = CodeKeyedQuerySet.as_manager()
 
@@ -330,7 +361,7 @@ def remove_deleted_image_files(sender: type[Image], instance: Image, **kwargs: A
         remove_files_on_commit(instance.file.storage, instance.file.name)
 
 
-class Partner(models.Model):
+class Partner(Searchable):
     """An organisation or a foreign locality that Vietnamese provinces work with."""
 
     class Kind(models.TextChoices):
@@ -483,7 +514,7 @@ class EventQuerySet(PublishableQuerySet):
         return self.select_related("province", "country", "image")
 
 
-class Event(models.Model):
+class Event(Searchable):
     """Something that happens on a given day: a visit, a ceremony, a seminar.
 
     A source often states a day without an hour, so the time of day is optional.
@@ -599,7 +630,7 @@ class ArticleQuerySet(PublishableQuerySet):
         return self.select_related("cover_image").prefetch_related("provinces", "countries")
 
 
-class Article(models.Model):
+class Article(Searchable):
     class Language(models.TextChoices):
         VI = "vi", "Tiếng Việt"
         EN = "en", "Tiếng Anh"

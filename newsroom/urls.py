@@ -17,6 +17,7 @@ urlpatterns = [
     path("partnerships/", views.PartnershipListView.as_view(), name="partnership-list"),
     path("events/", views.EventListView.as_view(), name="event-list"),
     path("events/<slug:slug>/", views.EventDetailView.as_view(), name="event-detail"),
+    path("search/", views.search, name="search"),
     path("submit/", views.SubmitView.as_view(), name="submit"),
     path("submit/thanks/", views.SubmitThanksView.as_view(), name="submit-thanks"),
     path("events.ics", views.events_calendar, name="events-calendar"),

@@ -19,6 +19,7 @@ from .exports import FORMATS, export_articles, export_partnerships
 from .filters import ArticleFilter, PartnershipFilter
 from .forms import SubmissionForm
 from .models import Article, ArticleImage, Country, Event, Partner, Partnership, Province
+from .search import SearchForm
 
 
 def page_size() -> int:
@@ -331,6 +332,20 @@ class EventDetailView(PreviewMixin, DetailView):
         context["breadcrumbs"] = [(reverse("newsroom:event-list"), "Sự kiện"), (None, self.object.title)]
         context["structured_data"] = [structured_data.event(self.object, self.request)]
         return context
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    """The search page; a filter value that is not a choice answers 400 with the form's message."""
+    form = SearchForm(request.GET)
+    context = {"form": form, "results": None, "breadcrumbs": [(None, "Tìm kiếm")]}
+    if not form.is_valid():
+        return render(request, "newsroom/search.html", context, status=400)
+    try:
+        context["results"] = form.run(request.GET.get("page") or 1, page_size())
+    except InvalidPage as error:
+        raise Http404("Trang không tồn tại.") from error
+    return render(request, "newsroom/search.html", context)
 
 
 class SubmitView(FormView):

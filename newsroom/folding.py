@@ -1,0 +1,64 @@
+"""Text folded for matching: lower case, no Vietnamese diacritics, đ as d — the way readers type it.
+
+Kept apart from the models and the search queries so that migrations can import it safely.
+"""
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Which text each searchable model folds into its two columns: names and titles, which rank first, then
+# the rest. One place to list them: translated fields (title_en, body_ko…) are added here.
+SOURCES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "newsroom.article": (("title",), ("lead", "body")),
+    "newsroom.event": (("title",), ("description", "venue")),
+    "newsroom.partner": (("name", "short_name", "name_en", "name_ko", "aliases"), ("description",)),
+    "newsroom.province": (("name", "full_name", "name_en", "aliases"), ()),
+    "newsroom.country": (("name", "name_en", "name_ko", "aliases"), ()),
+}
+
+WORD = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=4096)
+def fold_char(char: str) -> str:
+    """One character folded; usually one character, never a combining mark on its own."""
+    if char in "đĐ":
+        return "d"
+    decomposed = unicodedata.normalize("NFD", char)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    # Hangul syllables decompose into jamo, which are letters, not marks: those stay whole.
+    return (char if bare == decomposed else bare).lower()
+
+
+def fold(text: str) -> str:
+    return "".join(fold_char(char) for char in unicodedata.normalize("NFC", text))
+
+
+def fold_with_offsets(text: str) -> tuple[str, list[int]]:
+    """The folded text, and for each of its characters the index of the character of ``text`` it came from.
+
+    ``text`` must already be in NFC (as Django forms and fixtures leave it) for the offsets to mean anything.
+    """
+    pieces: list[str] = []
+    offsets: list[int] = []
+    for index, char in enumerate(text):
+        folded = fold_char(char)
+        pieces.append(folded)
+        offsets.extend([index] * len(folded))
+    return "".join(pieces), offsets
+
+
+def words(text: str) -> list[str]:
+    """The folded words of a query or a text, in order, without punctuation."""
+    return WORD.findall(fold(text))
+
+
+def folded_values(label: str, instance: object) -> dict[str, str]:
+    """The two search columns of a row: works on models and on historical models in migrations."""
+    title_fields, body_fields = SOURCES[label]
+
+    def joined(fields: tuple[str, ...]) -> str:
+        return fold("\n".join(str(getattr(instance, name, "") or "") for name in fields))
+
+    return {"search_title": joined(title_fields), "search_body": joined(body_fields)}
