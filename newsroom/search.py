@@ -110,16 +110,21 @@ class Narrowing:
     province: Province | None = None
     country: Country | None = None
 
+    def family(self) -> QuerySet:
+        """The province and the old units merged into it, as a subquery (``Province.family_ids`` runs a query)."""
+        return Province.objects.filter(Q(pk=self.province.pk) | Q(merged_into=self.province.pk)).values("pk")
+
     def articles(self, queryset: QuerySet) -> QuerySet:
         if self.province:
-            queryset = queryset.for_province(self.province)
+            tagged = Article.provinces.through.objects.filter(province__in=self.family()).values("article_id")
+            queryset = queryset.filter(pk__in=tagged)
         if self.country:
-            queryset = queryset.filter(countries=self.country)
+            queryset = queryset.filter(pk__in=Article.objects.filter(countries=self.country).values("pk"))
         return queryset
 
     def events(self, queryset: QuerySet) -> QuerySet:
         if self.province:
-            queryset = queryset.filter(province__in=self.province.family_ids())
+            queryset = queryset.filter(province__in=self.family())
         if self.country:
             queryset = queryset.filter(country=self.country)
         return queryset
@@ -127,7 +132,7 @@ class Narrowing:
     def partners(self, queryset: QuerySet) -> QuerySet:
         if self.province:
             queryset = queryset.filter(
-                pk__in=Partner.objects.filter(partnerships__province__in=self.province.family_ids()).values("pk")
+                pk__in=Partner.objects.filter(partnerships__province__in=self.family()).values("pk")
             )
         if self.country:
             queryset = queryset.filter(country=self.country)
@@ -242,7 +247,7 @@ def fetch(kind: str, pks: list[int]) -> dict[int, Any]:
         queryset = Event.objects.with_related()
     else:
         queryset = Partner.objects.select_related("country", "logo")
-    return queryset.in_bulk(pks)
+    return queryset.defer("search_title", "search_body").in_bulk(pks)
 
 
 def text_of(kind: str, item: Any) -> str:
@@ -286,8 +291,11 @@ def search(query: str, kinds: list[str], narrowing: Narrowing, page_number: Any,
         for row in page_rows
         if (item := items[row["result_kind"]].get(row["pk"]))
     ]
-    results.provinces = list(matching_places(Province, terms).order_by("-is_current", "name")[:PLACES_SHOWN])
-    results.countries = list(matching_places(Country, terms).order_by("name")[:PLACES_SHOWN])
+    places = {
+        model: matching_places(model, terms).defer("search_title", "search_body") for model in (Province, Country)
+    }
+    results.provinces = list(places[Province].order_by("-is_current", "name")[:PLACES_SHOWN])
+    results.countries = list(places[Country].order_by("name")[:PLACES_SHOWN])
     return results
 
 

@@ -98,6 +98,8 @@ def paths(world: World) -> list[str]:
         "/partnerships/",
         "/events/",
         world.event.get_absolute_url(),
+        "/search/?q=suwon&type=event",
+        "/search/?q=hai+phong&province=hai-phong&country=kr&type=article",
     ]
 
 
@@ -128,12 +130,20 @@ def test_photo_files_add_no_query(client):
 
 @pytest.mark.parametrize(
     ("path_index", "budget"),
-    list(enumerate([12, 8, 12, 12, 3, 9, 9, 4, 8, 2, 7, 4, 3, 5])),
+    list(enumerate([12, 8, 12, 12, 3, 9, 9, 4, 8, 2, 7, 4, 3, 5, 9, 13])),
 )
 def test_page_stays_within_its_query_budget(client, path_index, budget):
     world = World()
     world.add_everything(5)
     assert count_queries(client, paths(world)[path_index]) <= budget
+
+
+def test_mixed_search_query_count_does_not_grow_with_items(client):
+    """A page of all kinds skips fetching a kind that has no hit on the page, so it may only shrink."""
+    world = World()
+    small = count_queries(client, "/search/?q=suwon")
+    world.add_everything(LARGE)
+    assert count_queries(client, "/search/?q=suwon") <= small
 
 
 GROWTH = 20  # enough for a per-item query to show in the previews' counts
