@@ -1,11 +1,16 @@
 """The filters readers apply to lists; their URLs can be shared as they are."""
 
+from collections.abc import Callable
+from functools import cached_property
 from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Count, F, Model, QuerySet
+from django.db.models.functions import Coalesce, ExtractYear
 
+from . import search
+from .folding import words
 from .models import Article, Country, Partner, Partnership, Province, Topic
 
 
@@ -74,11 +79,20 @@ class ArticleFilter(django_filters.FilterSet):
         model = Article
         fields = ["q", "province", "country", "partner", "topic", "year", "date_after", "date_before"]
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields = self.form.fields
+        for name in ("province", "country", "partner", "topic"):
+            fields[name].label_from_instance = self.facet_label(name)
+        # A callable, so that the counts are worked out only when the form is drawn.
+        fields["year"].widget = forms.Select(choices=self.year_choices)
+
     def filter_text(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        words = value.split()
-        for word in words:
-            queryset = queryset.filter(Q(title__icontains=word) | Q(lead__icontains=word) | Q(body__icontains=word))
-        return queryset
+        """The same matching as /search/: any case, with or without diacritics, place names included."""
+        terms = words(search.clean_query(value))[: search.MAX_WORDS]
+        if not terms:
+            return queryset
+        return queryset.filter(pk__in=search.article_matches(terms, search.Narrowing()).values("pk"))
 
     def filter_province(self, queryset: QuerySet, name: str, value: Province) -> QuerySet:
         return queryset.for_province(value)
@@ -86,6 +100,75 @@ class ArticleFilter(django_filters.FilterSet):
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         # Tag filters join many-to-many tables; one article must still appear once.
         return super().filter_queryset(queryset).distinct()
+
+    def filtered_except(self, facet: str) -> QuerySet:
+        """The articles every active filter but ``facet`` lets through: what that facet's choices would narrow."""
+        queryset = self.queryset
+        for name, value in self.form.cleaned_data.items() if self.is_bound else ():
+            if name != facet:
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    @cached_property
+    def facets(self) -> dict[str, dict[Any, int]]:
+        """For each facet, how many articles each choice would give alongside the other active filters.
+
+        One grouped query per facet, run only when the form is shown; nothing when the filters are invalid.
+        """
+        if self.is_bound and not self.is_valid():
+            return {}
+        return {
+            "province": province_counts(self.filtered_except("province")),
+            "country": self.filtered_except("country").count_by_tag("countries"),
+            "partner": self.filtered_except("partner").count_by_tag("partners"),
+            "topic": self.filtered_except("topic").count_by_tag("topics"),
+            "year": year_counts(self.filtered_except("year")),
+        }
+
+    def year_choices(self) -> list[tuple[Any, str]]:
+        """The years that have articles, newest first, with their counts, and the chosen year even without any."""
+        counts = self.facets.get("year", {})
+        selected = self.form["year"].value()
+        years = set(counts) | ({int(selected)} if str(selected or "").isdigit() else set())
+        return [("", "Tất cả"), *((year, f"{year} ({counts.get(year, 0)})") for year in sorted(years, reverse=True))]
+
+    def facet_label(self, facet: str) -> Callable[[Model], str]:
+        def label(choice: Model) -> str:
+            counts = self.facets.get(facet)
+            return str(choice) if counts is None else f"{choice} ({counts.get(choice.pk, 0)})"
+
+        return label
+
+
+def province_counts(articles: QuerySet) -> dict[int, int]:
+    """Per province, in one query: a current unit counts its articles and those of the units merged into it
+    (each article once), as its page lists them; an old unit counts its own."""
+    through = Article.provinces.through.objects.filter(article_id__in=articles.values("pk"))
+    units = (
+        through.annotate(key=Coalesce("province__merged_into_id", "province_id"))
+        .values("key")
+        .annotate(total=Count("article_id", distinct=True))
+        .order_by()
+    )
+    old_units = (
+        through.filter(province__merged_into__isnull=False)
+        .annotate(key=F("province_id"))
+        .values("key")
+        .annotate(total=Count("article_id", distinct=True))
+        .order_by()
+    )
+    return {row["key"]: row["total"] for row in units.union(old_units, all=True)}
+
+
+def year_counts(articles: QuerySet) -> dict[int, int]:
+    rows = (
+        Article.objects.filter(pk__in=articles.values("pk"))
+        .annotate(year=ExtractYear("published_at"))
+        .values("year")
+        .annotate(total=Count("pk"))
+        .order_by()
+    )
+    return {row["year"]: row["total"] for row in rows}
 
 
 class PartnershipFilter(django_filters.FilterSet):

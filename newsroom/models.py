@@ -104,6 +104,10 @@ class ProvinceQuerySet(SlugKeyedQuerySet):
     def current(self) -> ProvinceQuerySet:
         return self.filter(is_current=True)
 
+    def family_of(self, province: Province) -> ProvinceQuerySet:
+        """The unit and, for a current unit, the old units merged into it; lazy, so usable as a subquery."""
+        return self.filter(Q(pk=province.pk) | Q(merged_into=province.pk))
+
 
 class Province(Searchable):
     """A province-level unit, before or after the merger of 1 July 2025.
@@ -600,9 +604,8 @@ class ArticleQuerySet(PublishableQuerySet):
         return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
 
     def for_province(self, province: Province) -> ArticleQuerySet:
-        return self.filter(
-            pk__in=Article.provinces.through.objects.filter(province_id__in=province.family_ids()).values("article_id")
-        )
+        family = Province.objects.family_of(province).values("pk")
+        return self.filter(pk__in=Article.provinces.through.objects.filter(province_id__in=family).values("article_id"))
 
     def count_by_tag(self, field: str) -> dict[int, int]:
         """How many of these articles carry each row of a many-to-many tag field, in one grouped query."""

@@ -13,7 +13,6 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-from django import forms
 from django.contrib.postgres.lookups import TrigramStrictWordSimilar
 from django.contrib.postgres.search import Lexeme, SearchQuery, SearchRank, SearchVector
 from django.core.paginator import Page, Paginator
@@ -24,7 +23,6 @@ from django.db.models.functions import Cast
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from .filters import CountryCodeField
 from .folding import fold_with_offsets, words
 from .models import Article, Country, Event, Partner, Province
 
@@ -111,13 +109,11 @@ class Narrowing:
     country: Country | None = None
 
     def family(self) -> QuerySet:
-        """The province and the old units merged into it, as a subquery (``Province.family_ids`` runs a query)."""
-        return Province.objects.filter(Q(pk=self.province.pk) | Q(merged_into=self.province.pk)).values("pk")
+        return Province.objects.family_of(self.province).values("pk")
 
     def articles(self, queryset: QuerySet) -> QuerySet:
         if self.province:
-            tagged = Article.provinces.through.objects.filter(province__in=self.family()).values("article_id")
-            queryset = queryset.filter(pk__in=tagged)
+            queryset = queryset.for_province(self.province)
         if self.country:
             queryset = queryset.filter(pk__in=Article.objects.filter(countries=self.country).values("pk"))
         return queryset
@@ -322,35 +318,3 @@ def snippet(text: str, terms: list[str], length: int = SNIPPET_LENGTH) -> SafeSt
     return format_html(
         "{}{}{}{}", "… " if start else "", marked, escape(text[cursor:end]), " …" if end < len(text) else ""
     )
-
-
-class QueryField(forms.CharField):
-    """Cleans before validating, so that a NUL byte or a very long text is trimmed rather than refused."""
-
-    def to_python(self, value: Any) -> str:
-        return clean_query(super().to_python(value))
-
-
-class SearchForm(forms.Form):
-    q = QueryField(label="Từ khóa", required=False)
-    type = forms.ChoiceField(label="Loại", choices=[("", "Tất cả"), *Kind.CHOICES], required=False)
-    province = forms.ModelChoiceField(
-        label="Tỉnh, thành phố",
-        queryset=Province.objects.order_by("name"),
-        to_field_name="slug",
-        required=False,
-        empty_label="Tất cả",
-    )
-    country = CountryCodeField(
-        label="Quốc gia",
-        queryset=Country.objects.filter(Q(articles__isnull=False) | Q(partners__isnull=False)).distinct(),
-        to_field_name="code",
-        required=False,
-        empty_label="Tất cả",
-    )
-
-    def run(self, page_number: Any, per_page: int) -> Results:
-        data = self.cleaned_data
-        kinds = [data["type"]] if data["type"] else list(MATCHERS)
-        narrowing = Narrowing(province=data["province"], country=data["country"])
-        return search(data["q"], kinds, narrowing, page_number, per_page)

@@ -17,9 +17,8 @@ from . import moderation, structured_data, throttle
 from .calendar import build_calendar
 from .exports import FORMATS, export_articles, export_partnerships
 from .filters import ArticleFilter, PartnershipFilter
-from .forms import SubmissionForm
+from .forms import SearchForm, SubmissionForm
 from .models import Article, ArticleImage, Country, Event, Partner, Partnership, Province
-from .search import SearchForm
 
 
 def page_size() -> int:
