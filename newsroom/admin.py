@@ -12,7 +12,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 from django.db import models
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -23,6 +23,7 @@ from reversion_compare.admin import CompareVersionAdmin
 
 from . import moderation
 from .admin_images import ImageAdminBase, thumbnail
+from .folding import words
 from .forms import PublicationForm, RejectionForm
 from .models import (
     Article,
@@ -56,6 +57,21 @@ def admin_link(obj: object, label: str | None = None) -> str:
     meta = obj._meta
     url = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk])
     return format_html('<a href="{}">{}</a>', url, label or str(obj))
+
+
+class FoldedSearchMixin:
+    """Admin search and autocomplete that also match the folded columns: "hai duong" finds "Hải Dương",
+    "pusan" finds Busan by its other names, whatever the case or the diacritics typed."""
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str) -> tuple[QuerySet, bool]:
+        matched, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        terms = words(search_term)
+        if not terms:
+            return matched, may_have_duplicates
+        condition = Q()
+        for term in terms:
+            condition &= Q(search_title__contains=term) | Q(search_body__contains=term)
+        return queryset.filter(Q(pk__in=matched.values("pk")) | condition), may_have_duplicates
 
 
 class HistoryAdmin(CompareVersionAdmin):
@@ -121,7 +137,7 @@ class PublicationAdmin(HistoryAdmin):
 
 
 @admin.register(Province)
-class ProvinceAdmin(admin.ModelAdmin):
+class ProvinceAdmin(FoldedSearchMixin, admin.ModelAdmin):
     list_display = ["name", "full_name", "legacy_code", "code", "kind", "is_current", "merged_into_link"]
     list_filter = ["is_current", "kind", ("merged_into", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "full_name", "name_en", "slug", "aliases", "legacy_code", "code"]
@@ -135,9 +151,11 @@ class ProvinceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Country)
-class CountryAdmin(admin.ModelAdmin):
+class CountryAdmin(FoldedSearchMixin, admin.ModelAdmin):
     list_display = ["name", "code", "name_en", "name_ko", "partner_count"]
-    search_fields = ["name", "name_en", "name_ko", "code"]
+    search_fields = ["name", "name_en", "name_ko", "code", "aliases"]
+    # Explicit, because the count annotation makes the model's default ordering drop out of grouped queries.
+    ordering = ["name"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).annotate(partner_total=Count("partners"))
@@ -172,10 +190,11 @@ class ImageAdmin(ImageAdminBase):
 
 
 @admin.register(Partner)
-class PartnerAdmin(HistoryAdmin):
+class PartnerAdmin(FoldedSearchMixin, HistoryAdmin):
     list_display = ["logo_thumbnail", "name", "short_name", "kind", "country", "partnership_count"]
     list_filter = ["kind", ("country", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "short_name", "name_en", "name_ko", "aliases"]
+    ordering = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["country", "logo"]
     list_select_related = ["country", "logo"]
@@ -210,7 +229,7 @@ class PartnershipAdmin(HistoryAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(PublicationAdmin):
+class EventAdmin(FoldedSearchMixin, PublicationAdmin):
     list_display = ["image_thumbnail", "title", "kind", "status", "public_state", "start_date", "province", "country"]
     list_filter = ["status", "kind", ("province", admin.RelatedOnlyFieldListFilter), "country"]
     search_fields = ["title", "venue", "description"]
@@ -253,7 +272,7 @@ class CorrectionInline(admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(PublicationAdmin):
+class ArticleAdmin(FoldedSearchMixin, PublicationAdmin):
     list_display = [
         "cover_thumbnail",
         "title",
