@@ -265,8 +265,8 @@ class QueryField(forms.CharField):
 
 
 class SearchForm(forms.Form):
-    q = QueryField(label="Từ khóa", required=False)
-    type = forms.ChoiceField(label="Loại", choices=[("", "Tất cả"), *search.Kind.CHOICES], required=False)
+    q = QueryField(label="Từ khóa", required=False, widget=forms.SearchInput)
+    type = forms.ChoiceField(label="Loại", choices=[("", "Tất cả"), *search.Kind.choices], required=False)
     province = forms.ModelChoiceField(
         label="Tỉnh, thành phố",
         queryset=Province.objects.order_by("name"),

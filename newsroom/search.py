@@ -17,7 +17,7 @@ from django.contrib.postgres.lookups import TrigramStrictWordSimilar
 from django.contrib.postgres.search import Lexeme, SearchQuery, SearchRank, SearchVector
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Case, Exists, F, FloatField, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, F, FloatField, Q, QuerySet, TextChoices, Value, When
 from django.db.models.fields import CharField, DateTimeField, IntegerField
 from django.db.models.functions import Cast
 from django.utils.html import escape, format_html, format_html_join
@@ -35,11 +35,10 @@ SNIPPET_LENGTH = 220
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-class Kind:
-    ARTICLE = "article"
-    EVENT = "event"
-    PARTNER = "partner"
-    CHOICES = [(ARTICLE, "Bài viết"), (EVENT, "Sự kiện"), (PARTNER, "Đối tác")]
+class Kind(TextChoices):
+    ARTICLE = "article", "Bài viết"
+    EVENT = "event", "Sự kiện"
+    PARTNER = "partner", "Đối tác"
 
 
 def clean_query(raw: str) -> str:
@@ -153,13 +152,13 @@ def article_matches(terms: list[str], narrowing: Narrowing) -> QuerySet:
     ).values("pk")
     published = narrowing.articles(Article.objects.published())
     by_text = text_matches(published, terms).values("pk")
-    rank = rank_of(Article, terms)
     return published.filter(Q(pk__in=by_text) | Q(pk__in=linked)).annotate(
-        title_hit=title_hit(terms), rank=rank, date=F("published_at")
+        title_hit=title_hit(terms), rank=rank_of(terms), date=F("published_at")
     )
 
 
-def rank_of(model: type, terms: list[str]) -> Any:
+def rank_of(terms: list[str]) -> SearchRank | Value:
+    """Full-text rank (title words weigh more than body words) on PostgreSQL; elsewhere all equal."""
     if on_postgresql():
         return SearchRank(vector(), ts_query(terms))
     return Value(0.0, output_field=FloatField())
@@ -174,7 +173,7 @@ def event_matches(terms: list[str], narrowing: Narrowing) -> QuerySet:
     by_text = text_matches(published, terms).values("pk")
     return published.filter(Q(pk__in=by_text) | Q(pk__in=linked)).annotate(
         title_hit=title_hit(terms),
-        rank=rank_of(Event, terms),
+        rank=rank_of(terms),
         date=Cast("start_date", DateTimeField()),
     )
 
@@ -186,7 +185,7 @@ def partner_matches(terms: list[str], narrowing: Narrowing) -> QuerySet:
         .filter(pk__in=by_text)
         .annotate(
             title_hit=title_hit(terms),
-            rank=rank_of(Partner, terms),
+            rank=rank_of(terms),
             date=Value(None, output_field=DateTimeField()),
         )
     )
@@ -230,7 +229,7 @@ class Results:
 
     @property
     def kind_counts(self) -> list[tuple[str, str, int]]:
-        return [(kind, label, self.counts.get(kind, 0)) for kind, label in Kind.CHOICES]
+        return [(kind, label, self.counts.get(kind, 0)) for kind, label in Kind.choices]
 
 
 def fetch(kind: str, pks: list[int]) -> dict[int, Any]:

@@ -249,7 +249,9 @@ def test_a_very_long_query_is_cut_to_its_first_words(client, newsroom):
 
 def test_every_page_has_a_labelled_search_box(client):
     content = client.get("/").content.decode()
-    assert '<form class="site-search" role="search" method="get" action="/search/">' in content
+    assert (
+        '<form class="site-search" role="search" aria-label="Tìm trên trang" method="get" action="/search/">' in content
+    )
     assert '<label for="site-search-q" class="visually-hidden">' in content
     assert 'id="site-search-q" name="q"' in content
 
