@@ -22,6 +22,7 @@ CHROMIUM_FLAGS = (
 def public_paths() -> list[str]:
     """One page of each public kind, taken from the published content in the database."""
     paths = ["/", "/articles/", "/provinces/", "/countries/", "/partners/", "/partnerships/", "/events/", "/submit/"]
+    paths += ["/search/", "/search/?q=busan"]
     paths += [article.get_absolute_url() for article in Article.objects.published()]
     current = Province.objects.filter(is_current=True, merged_units__articles__isnull=False).first()
     merged = Province.objects.filter(is_current=False, articles__isnull=False).first()
