@@ -8,6 +8,7 @@ other databases match the folded words with a regular expression. Both rank titl
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -222,6 +223,7 @@ class Results:
     hits: list[Hit] = field(default_factory=list)
     provinces: list[Province] = field(default_factory=list)
     countries: list[Country] = field(default_factory=list)
+    respelled: bool = False
 
     @property
     def total(self) -> int:
@@ -256,13 +258,40 @@ def text_of(kind: str, item: Any) -> str:
 def search(query: str, kinds: list[str], narrowing: Narrowing, page_number: Any, per_page: int) -> Results:
     """Run a search: counts per kind, the requested page of ranked hits, and the places the words name.
 
-    The number of queries is the same whatever the number of matches. A page number that is not a page
-    raises ``InvalidPage``.
+    The number of queries does not depend on the number of matches. Where nothing matches and the database
+    has no trigram matching, words close to a place or partner name are tried instead (``respelled``).
+    A page number that is not a page raises ``InvalidPage``.
     """
     terms = words(query)[:MAX_WORDS]
-    results = Results(query=query, terms=terms)
     if not terms:
+        return Results(query=query, terms=terms)
+    results = run(query, terms, kinds, narrowing, page_number, per_page)
+    if results.total or on_postgresql():
         return results
+    respelled = respell(terms)
+    if respelled == terms:
+        return results
+    results = run(query, respelled, kinds, narrowing, page_number, per_page)
+    results.respelled = True
+    return results
+
+
+def respell(terms: list[str]) -> list[str]:
+    """Each word that starts no word of a place or partner name replaced by the closest such word, if close."""
+    names = [Model.objects.values_list("search_title", flat=True).order_by() for Model in (Province, Country, Partner)]
+    vocabulary = {word for title in names[0].union(*names[1:]).order_by() for word in words(title)}
+    respelled = []
+    for term in terms:
+        known = any(word.startswith(term) for word in vocabulary)
+        close = [] if known else difflib.get_close_matches(term, vocabulary, n=1, cutoff=0.75)
+        respelled.append(close[0] if close else term)
+    return respelled
+
+
+def run(
+    query: str, terms: list[str], kinds: list[str], narrowing: Narrowing, page_number: Any, per_page: int
+) -> Results:
+    results = Results(query=query, terms=terms)
     matches = {kind: MATCHERS[kind](terms, narrowing) for kind in MATCHERS}
     results.counts = {kind: queryset.count() for kind, queryset in matches.items()}
     rows = [as_rows(kind, matches[kind]) for kind in kinds]
