@@ -24,7 +24,8 @@ def event_component(event: Event, request: HttpRequest) -> icalendar.Event:
     component = icalendar.Event()
     component.add("uid", f"event-{event.pk}@{request.get_host()}")
     component.add("summary", event.title)
-    component.add("dtstamp", event.updated_at)
+    # RFC 5545 wants DTSTAMP in UTC; the last edit is when this description of the event was made.
+    component.add("dtstamp", event.updated_at.astimezone(datetime.UTC))
     last_day = event.end_date or event.start_date
     if event.start_time is None:
         component.add("dtstart", event.start_date)

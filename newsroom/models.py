@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from functools import partial
+import zoneinfo
+from functools import cache, partial
 from pathlib import PurePath
 from typing import IO, Any
 
@@ -63,6 +64,21 @@ class Status(models.TextChoices):
     REVIEW = "review", "Chờ duyệt"
     PUBLISHED = "published", "Đã xuất bản"
     ARCHIVED = "archived", "Lưu trữ"
+
+
+@cache
+def time_zone_names() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def validate_time_zone(value: str) -> None:
+    """A zone the calendar can use: an IANA key such as Asia/Seoul, never a free-text name."""
+    if value not in time_zone_names():
+        raise ValidationError(
+            "“%(value)s” không phải múi giờ IANA, hãy ghi dạng Khu_vực/Thành_phố, ví dụ Asia/Seoul.",
+            code="invalid_time_zone",
+            params={"value": value},
+        )
 
 
 def publication_time(status: str, published_at: datetime.datetime | None) -> datetime.datetime | None:
@@ -514,7 +530,11 @@ class Event(models.Model):
     end_date = models.DateField("ngày kết thúc", null=True, blank=True)
     end_time = models.TimeField("giờ kết thúc", null=True, blank=True)
     timezone = models.CharField(
-        "múi giờ", max_length=50, default="Asia/Ho_Chi_Minh", help_text="Múi giờ nơi diễn ra, ví dụ Asia/Seoul."
+        "múi giờ",
+        max_length=50,
+        default="Asia/Ho_Chi_Minh",
+        validators=[validate_time_zone],
+        help_text="Múi giờ IANA nơi diễn ra; đổi khi sự kiện ở nước ngoài, ví dụ Asia/Seoul.",
     )
     venue = models.CharField("địa điểm", max_length=300, blank=True)
     province = models.ForeignKey(

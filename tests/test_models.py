@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -200,3 +201,15 @@ def test_natural_keys_round_trip():
 def test_merged_province_has_no_current_code():
     unit = make_province("Hải Phòng")
     assert_refused(lambda: make_province("Hải Dương", merged_into=unit, code="30"))
+
+
+@pytest.mark.parametrize("zone", ["Asia/Seoul", "Europe/Paris", "Asia/Ho_Chi_Minh"])
+def test_event_accepts_an_iana_time_zone(zone):
+    make_event(timezone=zone).full_clean()
+
+
+@pytest.mark.parametrize("zone", ["Seoul", "GMT+9", "Asia/Hanoi", "../etc/passwd", ""])
+def test_event_refuses_a_time_zone_the_calendar_cannot_use(zone):
+    with pytest.raises(ValidationError) as error:
+        make_event(timezone=zone).full_clean()
+    assert "timezone" in error.value.message_dict
