@@ -7,7 +7,7 @@ import uuid
 import zoneinfo
 from functools import cache, partial
 from pathlib import PurePath
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from django.conf import settings
 from django.contrib.auth import get_permission_codename
@@ -448,34 +448,60 @@ class Partnership(models.Model):
     def get_absolute_url(self) -> str:
         return f"{reverse('newsroom:partnership-list')}#partnership-{self.pk}"
 
-    def upcoming_anniversary(self, today: datetime.date | None = None) -> tuple[int, int] | None:
-        """The next round (every fifth) anniversary within a year, as (years, calendar year).
+    def clean(self) -> None:
+        if self.established_on and self.established_year and self.established_on.year != self.established_year:
+            raise ValidationError({"established_year": "Năm thiết lập phải trùng với năm của ngày thiết lập."})
 
-        With only a year known, an anniversary this year may still be ahead, so this year and the next count.
+    def upcoming_anniversary(self, today: datetime.date | None = None) -> Anniversary | None:
+        """The next round (every fifth) anniversary within the coming twelve months.
+
+        With the day known, the day itself must fall in that window. With only the year known, the day is not
+        invented: an anniversary this year may still be ahead and one next year may fall within twelve months,
+        so both count, and only the year is given.
         """
         today = today or timezone.localdate()
         if self.established_on:
+            window_end = same_day_in_year(today, today.year + 1)
             for year in (today.year, today.year + 1):
-                try:
-                    day = self.established_on.replace(year=year)
-                except ValueError:
-                    day = datetime.date(year, 3, 1)
+                day = same_day_in_year(self.established_on, year)
                 years = year - self.established_on.year
-                if today <= day <= today.replace(year=today.year + 1) and years > 0 and years % 5 == 0:
-                    return years, year
+                if today <= day < window_end and years > 0 and years % 5 == 0:
+                    return Anniversary(years, year, day)
             return None
         if self.established_year is None:
             return None
         for year in (today.year, today.year + 1):
             years = year - self.established_year
             if years > 0 and years % 5 == 0:
-                return years, year
+                return Anniversary(years, year, None)
         return None
 
     def years_running(self, today: datetime.date | None = None) -> int | None:
-        if self.established_year is None:
+        """Whole years since the day it was established; with only the year known, years counted as anniversaries
+        are (this year minus that year). None before it began."""
+        today = today or timezone.localdate()
+        if self.established_on:
+            if self.established_on > today:
+                return None
+            before_this_years_anniversary = same_day_in_year(self.established_on, today.year) > today
+            return today.year - self.established_on.year - int(before_this_years_anniversary)
+        if self.established_year is None or self.established_year > today.year:
             return None
-        return (today or timezone.localdate()).year - self.established_year
+        return today.year - self.established_year
+
+
+class Anniversary(NamedTuple):
+    years: int
+    year: int
+    day: datetime.date | None
+
+
+def same_day_in_year(day: datetime.date, year: int) -> datetime.date:
+    """The same calendar day in another year; 29 February becomes 1 March in a common year."""
+    try:
+        return day.replace(year=year)
+    except ValueError:
+        return datetime.date(year, 3, 1)
 
 
 class EventQuerySet(PublishableQuerySet):

@@ -96,10 +96,14 @@ def test_export_query_count_does_not_grow_with_rows(client, django_assert_max_nu
 @pytest.mark.parametrize(
     ("year", "established_on", "today", "expected"),
     [
-        (1995, None, datetime.date(2025, 8, 1), (30, 2025)),
-        (1996, None, datetime.date(2025, 11, 22), (30, 2026)),
+        (1995, None, datetime.date(2025, 8, 1), (30, 2025, None)),
+        (1996, None, datetime.date(2025, 11, 22), (30, 2026, None)),
         (2004, None, datetime.date(2026, 11, 22), None),
-        (None, datetime.date(1995, 8, 13), datetime.date(2025, 8, 1), (30, 2025)),
+        (None, datetime.date(1995, 8, 13), datetime.date(2025, 8, 1), (30, 2025, datetime.date(2025, 8, 13))),
+        (None, datetime.date(1996, 8, 13), datetime.date(2025, 8, 14), (30, 2026, datetime.date(2026, 8, 13))),
+        (None, datetime.date(1996, 8, 13), datetime.date(2025, 8, 13), None),
+        (None, datetime.date(1996, 2, 29), datetime.date(2025, 3, 2), (30, 2026, datetime.date(2026, 3, 1))),
+        (None, datetime.date(1999, 2, 28), datetime.date(2028, 2, 29), (30, 2029, datetime.date(2029, 2, 28))),
         (None, datetime.date(1995, 8, 13), datetime.date(2025, 8, 14), None),
         (None, None, datetime.date(2025, 8, 1), None),
     ],
@@ -118,3 +122,12 @@ def test_directory_highlights_round_anniversaries(client):
     page = client.get("/partnerships/").content.decode()
     assert page.count('class="anniversary"') == 1
     assert f"<strong>30 năm ({year})</strong>" in page
+
+
+def test_directory_gives_the_day_of_an_anniversary_when_the_day_is_known(client):
+    soon = timezone.localdate() + datetime.timedelta(days=10)
+    established = datetime.date(soon.year - 25, soon.month, min(soon.day, 28))
+    make_partnership(make_province("Hồ Chí Minh"), make_partner("Busan"), established_on=established)
+    page = client.get("/partnerships/").content.decode()
+    anniversary = established.replace(year=established.year + 25)
+    assert f"<strong>25 năm ({anniversary:%d/%m/%Y})</strong>" in page

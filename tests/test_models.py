@@ -108,6 +108,35 @@ def test_partnership_years_running():
     assert partnership.years_running(datetime.date(2025, 8, 13)) == 30
 
 
+@pytest.mark.parametrize(
+    ("established_on", "today", "expected"),
+    [
+        (datetime.date(1995, 8, 13), datetime.date(2025, 8, 12), 29),
+        (datetime.date(1995, 8, 13), datetime.date(2025, 8, 13), 30),
+        (datetime.date(2004, 2, 29), datetime.date(2025, 2, 28), 20),
+        (datetime.date(2004, 2, 29), datetime.date(2025, 3, 1), 21),
+        (datetime.date(2030, 1, 1), datetime.date(2025, 8, 13), None),
+    ],
+)
+def test_partnership_years_running_counts_whole_years_from_a_known_day(established_on, today, expected):
+    partnership = make_partnership(make_province(), make_partner(), established_on=established_on)
+    assert partnership.years_running(today) == expected
+
+
+def test_partnership_established_later_than_today_has_no_age_yet():
+    partnership = make_partnership(make_province(), make_partner(), established_year=2030)
+    assert partnership.years_running(datetime.date(2025, 8, 13)) is None
+
+
+def test_partnership_year_must_match_its_day():
+    partnership = make_partnership(
+        make_province(), make_partner(), established_year=1995, established_on=datetime.date(1996, 5, 1)
+    )
+    with pytest.raises(ValidationError) as error:
+        partnership.full_clean()
+    assert "established_year" in error.value.message_dict
+
+
 def test_partnership_without_a_year_has_no_age():
     partnership = make_partnership(make_province(), make_partner(), established_year=None)
     assert partnership.years_running() is None
