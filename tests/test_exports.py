@@ -2,11 +2,15 @@
 
 import csv
 import datetime
+import html
 import io
 import json
+import re
 
 import pytest
 from django.utils import timezone
+
+from newsroom.models import Article, Country, Partner, Province
 
 from .factories import make_article, make_country, make_partner, make_partnership, make_province
 
@@ -131,3 +135,36 @@ def test_directory_gives_the_day_of_an_anniversary_when_the_day_is_known(client)
     page = client.get("/partnerships/").content.decode()
     anniversary = established.replace(year=established.year + 25)
     assert f"<strong>25 năm ({anniversary:%d/%m/%Y})</strong>" in page
+
+
+def download_links(page: str) -> list[str]:
+    return [html.unescape(href) for href in re.findall(r'href="([^"]*format=(?:csv|json)[^"]*)"', page)]
+
+
+@pytest.mark.parametrize(
+    "path", ["/provinces/hai-phong/", "/provinces/hai-duong/", "/countries/kr/", "/partners/suwon/"]
+)
+def test_detail_page_downloads_give_the_page_list(client, content, settings, path):
+    settings.NEWSROOM_PAGE_SIZE = 1
+    make_article(
+        "Tin thứ hai",
+        provinces=[Province.objects.get(slug="hai-duong")],
+        countries=[Country.objects.get(code="KR")],
+        partners=[Partner.objects.get(slug="suwon")],
+    )
+    response = client.get(path)
+    listed = [article.title for article in response.context["page_obj"].paginator.object_list]
+    links = download_links(response.content.decode())
+    assert len(links) == 2 and len(listed) == 2
+    for link in links:
+        _, text = download(client, link)
+        rows = json.loads(text) if "format=json" in link else list(csv.DictReader(io.StringIO(text)))
+        assert [row["title"] for row in rows] == listed, link
+
+
+@pytest.mark.parametrize("path", ["/countries/jp/", "/partners/osaka/"])
+def test_detail_page_without_news_offers_no_download(client, content, path):
+    Article.objects.filter(countries__code="JP").delete()
+    response = client.get(path)
+    assert response.status_code == 200
+    assert download_links(response.content.decode()) == []
