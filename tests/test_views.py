@@ -241,6 +241,11 @@ def test_partnership_directory_shows_kind_year_and_years_running(client, hai_duo
     assert "nay thuộc Hải Phòng" in page
 
 
+def test_partnership_directory_says_when_a_relationship_has_lapsed(client, hai_duong, suwon):
+    make_partnership(hai_duong, suwon, status="inactive")
+    assert "Hữu nghị hợp tác <small>(ngừng hoạt động)</small>" in client.get("/partnerships/").content.decode()
+
+
 def test_partnership_directory_filters_by_current_unit_including_merged(client, hai_phong, hai_duong, suwon):
     busan = make_partner("Busan")
     other = make_province("Quảng Trị")
