@@ -608,6 +608,19 @@ class Event(models.Model):
     def is_published(self) -> bool:
         return self.status == Status.PUBLISHED and (self.published_at is None or self.published_at <= timezone.now())
 
+    def is_abroad(self) -> bool:
+        """Held outside Vietnam: a country named and no province. A country beside a province is the partner's."""
+        return self.province_id is None and self.country_id is not None
+
+    def place(self) -> str:
+        """The venue as stated, else the province."""
+        return self.venue or (self.province.full_name if self.province else "")
+
+    def location(self) -> str:
+        """Where it happens, for calendars and search engines: the place, and the country when abroad."""
+        country = self.country.name if self.is_abroad() else ""
+        return ", ".join(part for part in (self.place(), country) if part)
+
 
 class ArticleQuerySet(PublishableQuerySet):
     def published(self) -> ArticleQuerySet:

@@ -69,8 +69,7 @@ def moment(day: datetime.date, time: datetime.time | None, zone: str) -> str:
 def event(event: Event, request: HttpRequest) -> dict[str, Any]:
     """The organiser is not recorded, so none is named: this site only reports the event."""
     start = moment(event.start_date, event.start_time, event.timezone)
-    place = event.venue or (event.province.full_name if event.province else "")
-    address = ", ".join(part for part in (place, event.country.name if event.country else "") if part)
+    address = event.location()
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "Event",
@@ -78,7 +77,7 @@ def event(event: Event, request: HttpRequest) -> dict[str, Any]:
         "startDate": start,
         "url": request.build_absolute_uri(event.get_absolute_url()),
         "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
-        "location": {"@type": "Place", "name": place or address, "address": address},
+        "location": {"@type": "Place", "name": event.place() or address, "address": address},
     }
     if event.end_date or event.end_time:
         end_time = event.end_time if event.start_time else None

@@ -61,6 +61,12 @@ def test_event_in_vietnam_is_located_in_its_province(client):
     assert str(component["LOCATION"]) == "Tỉnh Quảng Trị"
 
 
+def test_event_abroad_without_a_venue_is_located_in_its_country(client):
+    event = make_event("Hội chợ", country=make_country("KR"))
+    [component] = parse(client, f"/events/{event.slug}/calendar.ics").walk("VEVENT")
+    assert str(component["LOCATION"]) == "Hàn Quốc"
+
+
 def test_every_event_has_a_stable_uid_and_url(client):
     event = make_event("Lễ ra mắt")
     [component] = parse(client, "/events.ics").walk("VEVENT")

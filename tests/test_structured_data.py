@@ -42,6 +42,12 @@ def test_event_page_describes_an_event(client):
     assert data["location"]["address"] == "Busan, Hàn Quốc"
 
 
+def test_event_in_vietnam_is_not_placed_in_its_partners_country(client):
+    event = make_event("Tọa đàm", province=make_province("Quảng Trị"), country=make_country("KR"))
+    data = by_type(client.get(event.get_absolute_url()).content.decode())["Event"]
+    assert data["location"] == {"@type": "Place", "name": "Tỉnh Quảng Trị", "address": "Tỉnh Quảng Trị"}
+
+
 def test_event_hours_carry_the_offset_of_where_the_event_happens(client):
     event = make_event(
         "Hội thảo tại Busan",
