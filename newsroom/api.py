@@ -202,12 +202,15 @@ class EventViewSet(ReadOnlyViewSet):
 
     serializer_class = EventSerializer
     filterset_class = EventFilter
-    queryset = (
-        Event.objects.published()
-        .select_related("province", "province__merged_into", "country")
-        .prefetch_related("partners")
-        .order_by("-start_date", "-pk")
-    )
+
+    def get_queryset(self) -> QuerySet:
+        # Built per request, as for articles: an event scheduled for later appears once its time has come.
+        return (
+            Event.objects.published()
+            .select_related("province", "province__merged_into", "country")
+            .prefetch_related("partners")
+            .order_by("-start_date", "-pk")
+        )
 
 
 class PartnerViewSet(ReadOnlyViewSet):

@@ -68,6 +68,12 @@ def test_article_published_after_startup_appears(client, content):
     assert "Tin vừa đăng" in [item["title"] for item in client.get("/api/articles/").json()["results"]]
 
 
+def test_event_published_after_startup_appears(client, content):
+    client.get("/api/events/")
+    make_event("Sự kiện vừa đăng", published_at=timezone.now())
+    assert "Sự kiện vừa đăng" in [item["title"] for item in client.get("/api/events/").json()["results"]]
+
+
 def test_article_detail_carries_tags(client, content):
     data = client.get("/api/articles/tin-hai-duong/").json()
     assert data["provinces"][0] == {
