@@ -56,6 +56,16 @@ def test_article_json_matches_the_filtered_page(client, content, query):
     assert [row["title"] for row in json.loads(text)] == page_titles(client, f"/articles/?{query}")
 
 
+@pytest.mark.parametrize(("path", "query"), [("/articles/", "q=khong-co-tin-nao"), ("/partnerships/", "kind=mou")])
+def test_empty_csv_still_has_its_header_and_the_json_columns(client, content, path, query):
+    _, empty = download(client, f"{path}?{query}&format=csv")
+    _, full_csv = download(client, f"{path}?format=csv")
+    _, full_json = download(client, f"{path}?format=json")
+    header = next(csv.reader(io.StringIO(empty)))
+    assert list(csv.DictReader(io.StringIO(empty))) == []
+    assert header == next(csv.reader(io.StringIO(full_csv))) == list(json.loads(full_json)[0])
+
+
 def test_article_export_carries_tags_and_source_facts(client, content):
     _, text = download(client, "/articles/?partner=suwon&format=json")
     [row] = json.loads(text)
