@@ -125,3 +125,15 @@ def test_uid_stays_the_same_when_the_event_is_edited(client):
     [after] = parse(client, "/events.ics").walk("VEVENT")
     assert str(after["SUMMARY"]) == "Lễ ra mắt (cập nhật)"
     assert str(after["UID"]) == str(before["UID"])
+
+
+def test_event_pages_link_their_calendars(client):
+    event = make_event("Lễ ra mắt")
+    listing = client.get("/events/").content.decode()
+    assert (
+        '<link rel="alternate" type="text/calendar" title="Sự kiện hợp tác địa phương" href="/events.ics">' in listing
+    )
+    assert (
+        f'href="/events/{event.slug}/calendar.ics" type="text/calendar"'
+        in client.get(event.get_absolute_url()).content.decode()
+    )
