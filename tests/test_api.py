@@ -126,6 +126,13 @@ def test_partnership_api_answers_every_directory_filter_as_the_page_does(client,
     assert api == page
 
 
+@pytest.mark.parametrize(
+    "path", ["/api/articles/%00/", "/api/events/a%00b/", "/api/partners/%C4%91/", "/api/partnerships/9999999999999/"]
+)
+def test_lookup_that_cannot_be_a_key_is_not_found(client, content, path):
+    assert client.get(path).status_code == 404
+
+
 def test_api_is_read_only(client, content):
     assert client.post("/api/articles/", {"title": "x"}).status_code == 405
     assert client.delete("/api/articles/tin-hai-duong/").status_code == 405
