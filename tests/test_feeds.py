@@ -78,7 +78,15 @@ def test_every_feed_is_rss_2_with_each_items_required_elements(client, path):
 
 
 @pytest.mark.parametrize(
-    "path", ["/provinces/khong-co/feed/", "/countries/zz/feed/", "/countries/KR/feed/", "/partners/khong-co/feed/"]
+    "path",
+    [
+        "/provinces/khong-co/feed/",
+        "/countries/zz/feed/",
+        "/countries/KR/feed/",
+        "/countries/k%00/feed/",
+        "/countries/kor/feed/",
+        "/partners/khong-co/feed/",
+    ],
 )
 def test_feed_of_unknown_object_is_not_found(client, path):
     make_country("KR")

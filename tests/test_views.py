@@ -208,7 +208,9 @@ def test_country_page_redirects_upper_case_code(client, korea):
     assert response["Location"] == "/countries/kr/"
 
 
-@pytest.mark.parametrize("path", ["/countries/zz/", "/countries/korea/", "/countries/k/"])
+@pytest.mark.parametrize(
+    "path", ["/countries/zz/", "/countries/korea/", "/countries/k/", "/countries/k%00/", "/countries/%C4%91%C4%91/"]
+)
 def test_unknown_country_is_not_found(client, korea, path):
     assert client.get(path).status_code == 404
 
