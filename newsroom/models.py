@@ -66,6 +66,9 @@ class Status(models.TextChoices):
     ARCHIVED = "archived", "Lưu trữ"
 
 
+VIETNAM_TIME_ZONE = "Asia/Ho_Chi_Minh"
+
+
 @cache
 def time_zone_names() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())
@@ -558,7 +561,7 @@ class Event(models.Model):
     timezone = models.CharField(
         "múi giờ",
         max_length=50,
-        default="Asia/Ho_Chi_Minh",
+        default=VIETNAM_TIME_ZONE,
         validators=[validate_time_zone],
         help_text="Múi giờ IANA nơi diễn ra; đổi khi sự kiện ở nước ngoài, ví dụ Asia/Seoul.",
     )
@@ -608,9 +611,16 @@ class Event(models.Model):
     def is_published(self) -> bool:
         return self.status == Status.PUBLISHED and (self.published_at is None or self.published_at <= timezone.now())
 
+    def clean(self) -> None:
+        if self.start_time and self.is_abroad() and self.timezone == VIETNAM_TIME_ZONE:
+            raise ValidationError(
+                {"timezone": "Sự kiện ở nước ngoài có giờ cụ thể: hãy chọn múi giờ nơi diễn ra, ví dụ Asia/Seoul."}
+            )
+
     def is_abroad(self) -> bool:
-        """Held outside Vietnam: a country named and no province. A country beside a province is the partner's."""
-        return self.province_id is None and self.country_id is not None
+        """Held outside Vietnam: a foreign country named and no province. A country beside a province is the
+        partner's."""
+        return self.province_id is None and self.country_id is not None and self.country.code != "VN"
 
     def place(self) -> str:
         """The venue as stated, else the province."""

@@ -242,3 +242,24 @@ def test_event_refuses_a_time_zone_the_calendar_cannot_use(zone):
     with pytest.raises(ValidationError) as error:
         make_event(timezone=zone).full_clean()
     assert "timezone" in error.value.message_dict
+
+
+def test_timed_event_abroad_must_say_its_time_zone():
+    event = make_event(country=make_country("KR"), start_time=datetime.time(10, 0))
+    with pytest.raises(ValidationError) as error:
+        event.full_clean()
+    assert "timezone" in error.value.message_dict
+    event.timezone = "Asia/Seoul"
+    event.full_clean()
+
+
+def test_timed_event_in_a_province_keeps_vietnam_time_whatever_the_partners_country():
+    make_event(province=make_province(), country=make_country("KR"), start_time=datetime.time(10, 0)).full_clean()
+
+
+def test_timed_event_in_vietnam_without_a_province_keeps_vietnam_time():
+    make_event(country=make_country("VN", name="Việt Nam"), start_time=datetime.time(10, 0)).full_clean()
+
+
+def test_event_abroad_without_an_hour_needs_no_time_zone():
+    make_event(country=make_country("KR")).full_clean()
