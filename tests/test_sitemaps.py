@@ -46,8 +46,11 @@ def test_sitemap_leaves_out_drafts_scheduled_and_unpublished(client):
     scheduled = make_article("Tin hẹn giờ", published_at=timezone.now() + datetime.timedelta(days=1))
     archived = make_article("Tin lưu trữ", status=Status.ARCHIVED)
     draft_event = make_event("Sự kiện nháp", status=Status.DRAFT)
+    scheduled_event = make_event("Sự kiện hẹn giờ", published_at=timezone.now() + datetime.timedelta(days=1))
+    archived_event = make_event("Sự kiện lưu trữ", status=Status.ARCHIVED)
+    in_review = make_article("Tin chờ duyệt", status=Status.REVIEW)
     entries = sitemap_entries(client)
-    for hidden in (draft, scheduled, archived, draft_event):
+    for hidden in (draft, scheduled, archived, in_review, draft_event, scheduled_event, archived_event):
         assert hidden.get_absolute_url() not in entries
 
 
