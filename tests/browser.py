@@ -14,8 +14,9 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 AXE_SCRIPT = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 DESKTOP = (1280, 900)
-# The viewport of the commonest phones (iPhone 12 to 15), emulated with touch and a phone's user agent.
-PHONE = {"width": 390, "height": 844, "pixelRatio": 3.0, "mobile": True}
+# The viewport of the commonest phones (iPhone 12 to 15), with touch and a phone's user agent; a pixel ratio of 2
+# rather than their 3 keeps the screenshots small and quick, and changes no layout.
+PHONE = {"width": 390, "height": 844, "pixelRatio": 2.0, "mobile": True}
 PHONE_AGENT = (
     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
     "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1"

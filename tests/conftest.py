@@ -27,15 +27,25 @@ def roles(db):
 
 
 @pytest.fixture(scope="session")
-def desktop_chromium():
-    """One headless Chromium for the whole run: starting one takes longer than most tests."""
+def live_server(django_db_setup, live_server):
+    """pytest-django's live server, started after the test database is made, so stopped before it is dropped."""
+    return live_server
+
+
+@pytest.fixture(scope="session")
+def desktop_chromium(live_server):
+    """One headless Chromium for the whole run: starting one takes longer than most tests.
+
+    It quits before the live server stops, so that no open connection keeps a server thread, and its
+    database connection, alive when the test database is dropped.
+    """
     driver = start_chromium()
     yield driver
     driver.quit()
 
 
 @pytest.fixture(scope="session")
-def phone_chromium():
+def phone_chromium(live_server):
     driver = start_chromium(phone=True)
     yield driver
     driver.quit()
