@@ -18,7 +18,7 @@ def fill_search_columns(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("newsroom", "0003_workflow"),
+        ("newsroom", "0009_reach"),
     ]
 
     operations = [
