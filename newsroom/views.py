@@ -13,7 +13,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from . import moderation, structured_data, throttle
+from . import caching, moderation, structured_data, throttle
 from .calendar import build_calendar
 from .exports import FORMATS, export_articles, export_partnerships
 from .filters import ArticleFilter, PartnershipFilter
@@ -71,8 +71,8 @@ class HomeView(TemplateView):
         context["latest_articles"] = articles[:10]
         context["upcoming_events"] = published_events().upcoming()[:5]
         context["recent_events"] = published_events().past()[:5]
-        context["provinces"] = current_units_with_counts()
-        context["countries"] = countries_with_content()
+        context["provinces"] = caching.cached("current-units", current_units_with_counts)
+        context["countries"] = caching.cached("countries-with-content", countries_with_content)
         return context
 
 
@@ -185,7 +185,7 @@ class ProvinceListView(TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["units"] = current_units_with_counts()
+        context["units"] = caching.cached("current-units", current_units_with_counts)
         context["breadcrumbs"] = [(None, "Tỉnh, thành phố")]
         return context
 
@@ -225,7 +225,7 @@ class CountryListView(TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["countries"] = countries_with_content()
+        context["countries"] = caching.cached("countries-with-content", countries_with_content)
         context["breadcrumbs"] = [(None, "Quốc gia")]
         return context
 

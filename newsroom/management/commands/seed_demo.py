@@ -22,6 +22,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from PIL import Image as PillowImage
 
+from newsroom.caching import new_version
 from newsroom.models import (
     Article,
     ArticleImage,
@@ -98,6 +99,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         if clear:
             self.clear()
+            new_version()
             self.stdout.write(f"Synthetic data removed in {time.monotonic() - started:.1f} s.")
             return
         if articles < 1:
@@ -112,6 +114,8 @@ class Command(BaseCommand):
         self.run_tag = f"{int(time.time()):x}"
         with transaction.atomic():
             self.seed(rng, articles, provinces, countries)
+        # bulk_create sends no signals: tell the page cache the content changed.
+        new_version()
         self.stdout.write(f"{articles} synthetic articles added in {time.monotonic() - started:.1f} s.")
 
     def clear(self) -> None:
