@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from collections.abc import Iterable
 from functools import partial
 from pathlib import PurePath
 from typing import IO, Any
@@ -569,9 +570,18 @@ class ArticleQuerySet(PublishableQuerySet):
         return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
 
     def for_province(self, province: Province) -> ArticleQuerySet:
-        return self.filter(
-            pk__in=Article.provinces.through.objects.filter(province_id__in=province.family_ids()).values("article_id")
-        )
+        return self.tagged("provinces", province.family_ids())
+
+    def tagged(self, field: str, ids: Iterable[int]) -> ArticleQuerySet:
+        """Articles carrying any of these rows of a many-to-many tag field, each once.
+
+        A semi-join (``id IN (SELECT article_id …)``) rather than a join: no duplicates, so no DISTINCT over the
+        wide article rows, and PostgreSQL can still walk the newest-first index.
+        """
+        m2m = self.model._meta.get_field(field)
+        tag_column = f"{m2m.m2m_reverse_field_name()}_id"
+        links = m2m.remote_field.through.objects.filter(**{f"{tag_column}__in": list(ids)})
+        return self.filter(pk__in=links.values("article_id"))
 
     def count_by_tag(self, field: str) -> dict[int, int]:
         """How many of these articles carry each row of a many-to-many tag field, in one grouped query."""
@@ -580,7 +590,8 @@ class ArticleQuerySet(PublishableQuerySet):
         rows = (
             m2m.remote_field.through.objects.filter(article_id__in=self.values("pk"))
             .values(tag_column)
-            .annotate(total=Count("article_id", distinct=True))
+            # An article carries a tag at most once (unique together), so no DISTINCT is needed.
+            .annotate(total=Count("article_id"))
         )
         return {row[tag_column]: row["total"] for row in rows}
 
