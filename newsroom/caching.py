@@ -18,7 +18,7 @@ from django.db.models import Min
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, set_response_etag
 from django.utils.http import http_date
 from whitenoise.middleware import WhiteNoiseMiddleware
 
@@ -175,6 +175,7 @@ class PageCacheMiddleware:
         if request.method == "GET" and response_is_shareable(response):
             response["Last-Modified"] = http_date(math.ceil(version))
             patch_cache_control(response, max_age=0)
+            set_response_etag(response)  # once, stored with the page, rather than on every hit
             # The handler has rendered template responses by now, so the stored copy holds the whole page.
             cache.set(key, response, timeout(version))
         return response

@@ -422,3 +422,18 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
     sitemap = request.build_absolute_uri(reverse("sitemap"))
     lines = ["User-agent: *", "Disallow: /admin/", f"Sitemap: {sitemap}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+CEILING_PAGE = (
+    b"<!doctype html><html lang=vi><head><meta charset=utf-8><title>ceiling</title></head><body><p>"
+    + b"x" * 1936
+    + b"</p></body></html>\n"
+)
+
+
+@require_GET
+def bench_ceiling(request: HttpRequest) -> HttpResponse:
+    """A constant 2 KB page through the whole stack: the benchmark's ceiling. Off unless BENCH_CEILING=1."""
+    if not settings.NEWSROOM_BENCH_CEILING:
+        raise Http404
+    return HttpResponse(CEILING_PAGE)

@@ -93,6 +93,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# An optional read replica of the same PostgreSQL: public reads go there, writes to the primary.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=DATABASES["default"]["CONN_MAX_AGE"], conn_health_checks=True
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["newsroom.routers.PrimaryReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -155,6 +162,9 @@ else:
 NEWSROOM_CACHE_SECONDS = 0 if CACHE_URL == "dummy://" else int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 # Never shared: the admin, the submission form (its CSRF token is per visitor) and the API.
 NEWSROOM_UNCACHED_PATHS = ("/admin/", "/submit/", "/api/")
+
+# The benchmark's constant 2 KB page (bench/run.py); a 404 unless turned on.
+NEWSROOM_BENCH_CEILING = env_bool("BENCH_CEILING", False)
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
