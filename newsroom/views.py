@@ -62,9 +62,8 @@ def published_events() -> QuerySet:
 
 def current_units_with_counts() -> list[Province]:
     """Current provinces, each with its article count and the old units merged into it."""
-    articles = Article.objects.published()
-    unit_counts = articles.count_by_current_unit()
-    own_counts = articles.count_by_tag("provinces")
+    unit_counts = Article.objects.count_by_current_unit()
+    own_counts = Article.objects.count_by_tag("provinces")
     units: dict[int, Province] = {}
     merged: list[Province] = []
     for province in Province.objects.order_by("name"):
@@ -230,7 +229,7 @@ class ProvinceDetailView(DetailView):
 
 def countries_with_content() -> list[Country]:
     """Countries that published articles, partners or events are about, with their article counts."""
-    article_counts = Article.objects.published().count_by_tag("countries")
+    article_counts = Article.objects.count_by_tag("countries")
     country_ids = set(article_counts) | set(Partner.objects.values_list("country_id", flat=True))
     country_ids |= set(Event.objects.published().exclude(country=None).values_list("country_id", flat=True))
     countries = list(Country.objects.filter(pk__in=country_ids))
