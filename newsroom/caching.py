@@ -52,8 +52,7 @@ def content_version() -> float:
     if version is None:
         cache.add(VERSION_KEY, time.time(), None)
         version = cache.get(VERSION_KEY) or time.time()
-    due = next_publication(version)
-    if due is not None and due <= time.time():
+    if next_publication(version) <= time.time():
         return new_version()
     return version
 
@@ -64,8 +63,9 @@ def new_version() -> float:
     return version
 
 
-def next_publication(version: float) -> float | None:
-    """When the earliest scheduled article or event goes public (as a timestamp), remembered per version."""
+def next_publication(version: float) -> float:
+    """When the earliest scheduled article or event goes public (a timestamp; infinity if none is scheduled),
+    remembered per version."""
     key = f"newsroom:next:{version}"
     due = cache.get(key)
     if due is None:
