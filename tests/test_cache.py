@@ -232,8 +232,14 @@ def test_redis_url_selects_djangos_redis_backend():
     }
 
 
-def test_without_a_cache_url_the_cache_is_in_memory():
-    assert settings_under({})["cache"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+def test_redis_turns_page_caching_on():
+    assert settings_under({"CACHE_URL": "redis://127.0.0.1:6379/3"})["seconds"] == 600
+
+
+def test_without_a_cache_url_the_cache_is_in_memory_and_pages_are_not_stored():
+    loaded = settings_under({})
+    assert loaded["cache"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert loaded["seconds"] == 0
 
 
 def test_dummy_cache_url_turns_page_caching_off():

@@ -159,7 +159,9 @@ elif CACHE_URL == "dummy://":
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # How long anonymous readers may get a stored page or fragment (any content change ends it at once); 0 = never.
-NEWSROOM_CACHE_SECONDS = 0 if CACHE_URL == "dummy://" else int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+# Only with a shared cache by default: each process's own memory would not hear of an edit made in another.
+SHARED_CACHE = CACHES["default"]["BACKEND"].endswith("RedisCache")
+NEWSROOM_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600" if SHARED_CACHE else "0"))
 # Never shared: the admin, the submission form (its CSRF token is per visitor) and the API.
 NEWSROOM_UNCACHED_PATHS = ("/admin/", "/submit/", "/api/")
 
