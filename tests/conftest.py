@@ -4,6 +4,8 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 
+from .browser import DESKTOP, forget_visitor, start_chromium
+
 
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
@@ -22,3 +24,43 @@ def empty_cache():
 def roles(db):
     """The Editors and Administrators groups, made by the same command `make run` uses."""
     call_command("setup_roles", stdout=io.StringIO())
+
+
+@pytest.fixture(scope="session")
+def live_server(django_db_setup, live_server):
+    """pytest-django's live server, started after the test database is made, so stopped before it is dropped."""
+    return live_server
+
+
+@pytest.fixture(scope="session")
+def desktop_chromium(live_server):
+    """One headless Chromium for the whole run: starting one takes longer than most tests.
+
+    It quits before the live server stops, so that no open connection keeps a server thread, and its
+    database connection, alive when the test database is dropped.
+    """
+    driver = start_chromium()
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture(scope="session")
+def phone_chromium(live_server):
+    driver = start_chromium(phone=True)
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def browser(desktop_chromium):
+    """The desktop browser at its usual size, signed out of everything."""
+    desktop_chromium.set_window_size(*DESKTOP)
+    forget_visitor(desktop_chromium)
+    return desktop_chromium
+
+
+@pytest.fixture
+def phone(phone_chromium):
+    """The phone browser, signed out of everything."""
+    forget_visitor(phone_chromium)
+    return phone_chromium

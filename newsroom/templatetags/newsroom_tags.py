@@ -29,3 +29,12 @@ def absolute_url(context: template.Context, url: str) -> str:
 @register.simple_tag(takes_context=True)
 def breadcrumb_json_ld(context: template.Context, crumbs: list[tuple[str | None, str]]) -> SafeString:
     return ld_json(breadcrumb_list(crumbs, context["request"]))
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context: template.Context) -> str:
+    """This page's address without filters or download formats; past the first page, a list keeps its number."""
+    request = context["request"]
+    page = context.get("page_obj")
+    suffix = f"?page={page.number}" if page is not None and page.number > 1 else ""
+    return request.build_absolute_uri(request.path) + suffix
