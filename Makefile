@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 PYTHON_CANDIDATES := python3.13 python3.12 $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3) $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3) python3
 
 
-.PHONY: run test lint format check-migrations install page-tools audit clean
+.PHONY: run test lint format check-migrations install page-tools audit bench clean
 
 $(PY):
 	@found=""; for candidate in $(PYTHON_CANDIDATES); do \
@@ -69,11 +69,15 @@ check-migrations: install
 AUDIT_PORT ?= 8765
 AUDIT_CATEGORIES ?= performance,accessibility,best-practices,seo
 audit: install page-tools
-	@set -e; workdir=$$(mktemp -d); export DATABASE_URL=sqlite:///$$workdir/audit.sqlite3 DEBUG=0 SECRET_KEY=audit-only ALLOWED_HOSTS=127.0.0.1; \
-	$(PY) manage.py migrate --noinput -v0; $(PY) manage.py load_fixtures -v0; \
+	@set -e; workdir=$$(mktemp -d); export DATABASE_URL=sqlite:///$$workdir/audit.sqlite3 DEBUG=0 SECRET_KEY=audit-only ALLOWED_HOSTS=127.0.0.1 STATIC_ROOT=$$workdir/static; \
+	$(PY) manage.py migrate --noinput -v0; $(PY) manage.py load_fixtures -v0; $(PY) manage.py collectstatic --noinput -v0; \
 	$(PY) manage.py runserver 127.0.0.1:$(AUDIT_PORT) --insecure --noreload >$$workdir/server.log 2>&1 & server=$$!; \
 	trap 'kill $$server 2>/dev/null; rm -rf $$workdir' EXIT; sleep 3; \
 	$(PY) manage.py audit_pages --base-url http://127.0.0.1:$(AUDIT_PORT) --categories $(AUDIT_CATEGORIES) --attempts 3
+
+# gunicorn on PostgreSQL and Redis under wrk, uncached then cached; see README "Benchmark".
+bench: install
+	$(PY) bench/run.py
 
 clean:
 	rm -rf $(VENV) node_modules db.sqlite3 staticfiles

@@ -87,7 +87,7 @@ class CountryFeed(LatestArticlesFeed):
         return obj.get_absolute_url()
 
     def articles(self, obj: Country) -> QuerySet:
-        return Article.objects.published().filter(countries=obj)
+        return Article.objects.published().tagged("countries", [obj.pk])
 
 
 class PartnerFeed(LatestArticlesFeed):
@@ -104,4 +104,4 @@ class PartnerFeed(LatestArticlesFeed):
         return obj.get_absolute_url()
 
     def articles(self, obj: Partner) -> QuerySet:
-        return Article.objects.published().filter(partners=obj)
+        return Article.objects.published().tagged("partners", [obj.pk])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import uuid
 import zoneinfo
+from collections.abc import Iterable
 from functools import cache, partial
 from pathlib import PurePath
 from typing import IO, Any, NamedTuple
@@ -673,24 +674,46 @@ class ArticleQuerySet(PublishableQuerySet):
         return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
 
     def for_province(self, province: Province) -> ArticleQuerySet:
-        family = Province.objects.family_of(province).values("pk")
-        return self.filter(pk__in=Article.provinces.through.objects.filter(province_id__in=family).values("article_id"))
+        return self.tagged("provinces", Province.objects.family_of(province).values("pk"))
 
-    def count_by_tag(self, field: str) -> dict[int, int]:
-        """How many of these articles carry each row of a many-to-many tag field, in one grouped query."""
+    def tagged(self, field: str, ids: Iterable[int] | models.QuerySet) -> ArticleQuerySet:
+        """Articles carrying any of these rows of a many-to-many tag field, each once.
+
+        A semi-join (``id IN (SELECT article_id …)``) rather than a join: no duplicates, so no DISTINCT over the
+        wide article rows, and PostgreSQL can still walk the newest-first index.
+        """
         m2m = self.model._meta.get_field(field)
         tag_column = f"{m2m.m2m_reverse_field_name()}_id"
-        rows = (
-            m2m.remote_field.through.objects.filter(article_id__in=self.values("pk"))
-            .values(tag_column)
-            .annotate(total=Count("article_id", distinct=True))
-        )
+        links = m2m.remote_field.through.objects.filter(**{f"{tag_column}__in": ids})
+        return self.filter(pk__in=links.values("article_id"))
+
+    def hidden(self) -> ArticleQuerySet:
+        """What the public may not see: everything ``published()`` leaves out (drafts, reviews, scheduled)."""
+        return self.filter(~Q(status=Status.PUBLISHED) | Q(published_at__gt=timezone.now()))
+
+    def public_links(self, field: str) -> models.QuerySet:
+        """The rows of a tag field's table that tie a published article of this queryset to a tag.
+
+        Counted as "all rows but those of hidden articles": the hidden ones are few, so PostgreSQL hashes a few
+        thousand ids instead of every published one (25 ms instead of 130 ms per count at 100,000 articles).
+        """
+        through = self.model._meta.get_field(field).remote_field.through
+        links = through.objects.exclude(article_id__in=Article.objects.hidden().values("pk"))
+        if self.query.has_filters():
+            links = links.filter(article_id__in=self.values("pk"))
+        return links
+
+    def count_by_tag(self, field: str) -> dict[int, int]:
+        """How many published articles of this queryset carry each row of a tag field, in one grouped query."""
+        tag_column = f"{self.model._meta.get_field(field).m2m_reverse_field_name()}_id"
+        # An article carries a tag at most once (unique together), so no DISTINCT is needed.
+        rows = self.public_links(field).values(tag_column).annotate(total=Count("article_id"))
         return {row[tag_column]: row["total"] for row in rows}
 
     def count_by_current_unit(self) -> dict[int, int]:
-        """Articles per current province, each counted once even if tagged with several merged units."""
+        """Published articles per current province, each counted once even if tagged with several merged units."""
         rows = (
-            Article.provinces.through.objects.filter(article_id__in=self.values("pk"))
+            self.public_links("provinces")
             .annotate(unit=Coalesce("province__merged_into_id", "province_id"))
             .values("unit")
             .annotate(total=Count("article_id", distinct=True))

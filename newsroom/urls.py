@@ -42,4 +42,5 @@ urlpatterns = [
     path("countries/<iso2:code>/feed/", feeds.CountryFeed(), name="country-feed"),
     path("partners/<slug:slug>/feed/", feeds.PartnerFeed(), name="partner-feed"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
+    path("bench/ceiling/", views.bench_ceiling, name="bench-ceiling"),
 ]

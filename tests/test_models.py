@@ -182,6 +182,23 @@ def test_count_by_tag_counts_only_the_given_articles():
     assert Article.objects.published().count_by_tag("countries") == {korea.pk: 1}
 
 
+def test_counts_over_all_articles_leave_out_drafts_and_scheduled_ones():
+    korea = make_country()
+    unit = make_province("Hải Phòng")
+    make_article(countries=[korea], provinces=[unit])
+    make_article(countries=[korea], provinces=[unit], status=Status.REVIEW, published_at=None)
+    make_article(countries=[korea], provinces=[unit], published_at=timezone.now() + datetime.timedelta(hours=1))
+    assert Article.objects.count_by_tag("countries") == {korea.pk: 1}
+    assert Article.objects.count_by_current_unit() == {unit.pk: 1}
+
+
+def test_counts_over_a_filtered_queryset_count_only_its_published_articles():
+    korea = make_country()
+    make_article("Một", countries=[korea])
+    make_article("Hai", countries=[korea])
+    assert Article.objects.filter(title="Một").count_by_tag("countries") == {korea.pk: 1}
+
+
 def test_upcoming_and_past_events():
     today = datetime.date(2025, 8, 13)
     running = make_event("Đang diễn ra", start_date=today - datetime.timedelta(days=1), end_date=today)

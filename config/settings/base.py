@@ -54,8 +54,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "newsroom.caching.StaticFilesMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "newsroom.caching.PageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -85,10 +88,18 @@ WSGI_APPLICATION = "config.wsgi.application"
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        # Connections persist across requests: opening one costs more than most of our queries.
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )
 }
+# An optional read replica of the same PostgreSQL: public reads go there, writes to the primary.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=DATABASES["default"]["CONN_MAX_AGE"], conn_health_checks=True
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["newsroom.routers.PrimaryReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -113,7 +124,12 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Uploaded photos live on the local disk unless the environment names an S3-compatible bucket.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Hashed, compressed copies made by collectstatic, served by WhiteNoise; plain files while developing.
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
 }
 if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
     STORAGES["default"] = {
@@ -132,6 +148,25 @@ if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
     }
 # Renditions are named from their source, so pages never ask storage or the database whether they exist.
 IMAGEKIT_CACHEFILE_DIR = "renditions"
+
+# Redis through Django's own backend when CACHE_URL (or REDIS_URL) names one; the process's memory otherwise.
+# "dummy://" turns caching off (the benchmark's uncached run).
+CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL") or ""
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+elif CACHE_URL == "dummy://":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# How long anonymous readers may get a stored page or fragment (any content change ends it at once); 0 = never.
+# Only with a shared cache by default: each process's own memory would not hear of an edit made in another.
+SHARED_CACHE = CACHES["default"]["BACKEND"].endswith("RedisCache")
+NEWSROOM_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600" if SHARED_CACHE else "0"))
+# Never shared: the admin, the submission form (its CSRF token is per visitor) and the API.
+NEWSROOM_UNCACHED_PATHS = ("/admin/", "/submit/", "/api/")
+
+# The benchmark's constant 2 KB page (bench/run.py); a 404 unless turned on.
+NEWSROOM_BENCH_CEILING = env_bool("BENCH_CEILING", False)
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
