@@ -1,4 +1,6 @@
+import datetime
 import json
+import math
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
@@ -29,3 +31,9 @@ def absolute_url(context: template.Context, url: str) -> str:
 @register.simple_tag(takes_context=True)
 def breadcrumb_json_ld(context: template.Context, crumbs: list[tuple[str | None, str]]) -> SafeString:
     return ld_json(breadcrumb_list(crumbs, context["request"]))
+
+
+@register.filter
+def cooloff_minutes(duration: datetime.timedelta) -> int:
+    """Whole minutes of a lockout, rounded up, for the sign-in lockout page."""
+    return math.ceil(duration.total_seconds() / 60)
