@@ -7,6 +7,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from newsroom import richtext
 from newsroom.structured_data import breadcrumb_list
 
 register = template.Library()
@@ -37,3 +38,21 @@ def breadcrumb_json_ld(context: template.Context, crumbs: list[tuple[str | None,
 def cooloff_minutes(duration: datetime.timedelta) -> int:
     """Whole minutes of a lockout, rounded up, for the sign-in lockout page."""
     return math.ceil(duration.total_seconds() / 60)
+
+
+@register.filter
+def rich_text(value: str) -> SafeString:
+    """A rich-text field as cleaned HTML: the only way a body or description reaches a page."""
+    return richtext.render(value or "")
+
+
+@register.filter
+def plain_text(value: str) -> str:
+    """A rich-text field's words alone, for meta descriptions (escaped by the template as usual)."""
+    return richtext.plain_text(value or "")
+
+
+@register.filter
+def web_url(value: str) -> str:
+    """An http(s) address to link to, or nothing."""
+    return richtext.web_url(value or "")
