@@ -188,3 +188,16 @@ def test_hostile_submission_forms(site, fields, extra, upload):
 )
 def test_raw_bodies_posted_to_the_submission_form(site, body, content_type):
     assert_answered(Client().post("/submit/", body, content_type=content_type), [])
+
+
+@settings(max_examples=EXAMPLES // 3)
+@given(username=marked, password=hostile_text, address=latin1)
+def test_hostile_admin_sign_in_attempts(site, username, password, address):
+    from django.conf import settings as django_settings
+
+    response = Client().post(
+        f"/{django_settings.ADMIN_PATH}login/",
+        {"username": username, "password": password},
+        HTTP_X_REAL_IP=address,
+    )
+    assert_answered(response, [username])

@@ -123,3 +123,18 @@ def test_test_client_login_needs_a_request_under_axes(client, editor):
     with pytest.raises(AxesBackendRequestParameterRequired):
         client.login(username="bien-tap", password=PASSWORD)
     assert client.login(request=HttpRequest(), username="bien-tap", password=PASSWORD)
+
+
+@pytest.mark.parametrize("forwarded", ["", "not-an-address", "<script>", "999.1.1.1"])
+def test_a_failed_sign_in_with_a_bogus_client_address_header_is_still_counted_without_error(
+    client, editor, settings, forwarded
+):
+    settings.NEWSROOM_CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
+    response = client.post(
+        f"/{settings.ADMIN_PATH}login/",
+        {"username": "bien-tap", "password": "sai"},
+        REMOTE_ADDR="",
+        HTTP_X_REAL_IP=forwarded,
+    )
+    assert response.status_code == 200
+    assert "Hãy nhập đúng" in response.text or "errornote" in response.text

@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so its process_exception sees a database error first.
+    "newsroom.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -97,6 +99,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# An unreachable PostgreSQL must fail fast (2 s is libpq's shortest connect timeout) so visitors get the 503 page.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(os.environ.get("DB_CONNECT_TIMEOUT", "2"))
+NEWSROOM_DATABASE_RETRY_AFTER = 30  # seconds, in the 503 page's Retry-After
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -119,7 +125,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 AXES_HTTP_RESPONSE_CODE = 429
 # The same address the submission limit counts, so a proxy header is trusted only when CLIENT_IP_HEADER says so.
-AXES_CLIENT_IP_CALLABLE = "newsroom.throttle.client_network"
+AXES_CLIENT_IP_CALLABLE = "newsroom.throttle.client_address_or_none"
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt")]
