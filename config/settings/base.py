@@ -163,6 +163,8 @@ if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
 IMAGEKIT_CACHEFILE_DIR = "renditions"
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+# JSON that keeps times to the microsecond, for manage.py backup and restore.
+SERIALIZATION_MODULES = {"exactjson": "newsroom.serializers"}
 
 # Headers every response carries, in development too, so tests and page checks see what production serves.
 # No 'unsafe-inline': scripts and styles come from static files; an inline one needs {% csp_nonce_attr %}.
