@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from functools import partial
+import zoneinfo
+from functools import cache, partial
 from pathlib import PurePath
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from django.conf import settings
 from django.contrib.auth import get_permission_codename
@@ -69,6 +70,24 @@ class Status(models.TextChoices):
     REVIEW = "review", "Chờ duyệt"
     PUBLISHED = "published", "Đã xuất bản"
     ARCHIVED = "archived", "Lưu trữ"
+
+
+VIETNAM_TIME_ZONE = "Asia/Ho_Chi_Minh"
+
+
+@cache
+def time_zone_names() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def validate_time_zone(value: str) -> None:
+    """A zone the calendar can use: an IANA key such as Asia/Seoul, never a free-text name."""
+    if value not in time_zone_names():
+        raise ValidationError(
+            "“%(value)s” không phải múi giờ IANA, hãy ghi dạng Khu_vực/Thành_phố, ví dụ Asia/Seoul.",
+            code="invalid_time_zone",
+            params={"value": value},
+        )
 
 
 def publication_time(status: str, published_at: datetime.datetime | None) -> datetime.datetime | None:
@@ -439,34 +458,60 @@ class Partnership(models.Model):
     def get_absolute_url(self) -> str:
         return f"{reverse('newsroom:partnership-list')}#partnership-{self.pk}"
 
-    def upcoming_anniversary(self, today: datetime.date | None = None) -> tuple[int, int] | None:
-        """The next round (every fifth) anniversary within a year, as (years, calendar year).
+    def clean(self) -> None:
+        if self.established_on and self.established_year and self.established_on.year != self.established_year:
+            raise ValidationError({"established_year": "Năm thiết lập phải trùng với năm của ngày thiết lập."})
 
-        With only a year known, an anniversary this year may still be ahead, so this year and the next count.
+    def upcoming_anniversary(self, today: datetime.date | None = None) -> Anniversary | None:
+        """The next round (every fifth) anniversary within the coming twelve months.
+
+        With the day known, the day itself must fall in that window. With only the year known, the day is not
+        invented: an anniversary this year may still be ahead and one next year may fall within twelve months,
+        so both count, and only the year is given.
         """
         today = today or timezone.localdate()
         if self.established_on:
+            window_end = same_day_in_year(today, today.year + 1)
             for year in (today.year, today.year + 1):
-                try:
-                    day = self.established_on.replace(year=year)
-                except ValueError:
-                    day = datetime.date(year, 3, 1)
+                day = same_day_in_year(self.established_on, year)
                 years = year - self.established_on.year
-                if today <= day <= today.replace(year=today.year + 1) and years > 0 and years % 5 == 0:
-                    return years, year
+                if today <= day < window_end and years > 0 and years % 5 == 0:
+                    return Anniversary(years, year, day)
             return None
         if self.established_year is None:
             return None
         for year in (today.year, today.year + 1):
             years = year - self.established_year
             if years > 0 and years % 5 == 0:
-                return years, year
+                return Anniversary(years, year, None)
         return None
 
     def years_running(self, today: datetime.date | None = None) -> int | None:
-        if self.established_year is None:
+        """Whole years since the day it was established; with only the year known, years counted as anniversaries
+        are (this year minus that year). None before it began."""
+        today = today or timezone.localdate()
+        if self.established_on:
+            if self.established_on > today:
+                return None
+            before_this_years_anniversary = same_day_in_year(self.established_on, today.year) > today
+            return today.year - self.established_on.year - int(before_this_years_anniversary)
+        if self.established_year is None or self.established_year > today.year:
             return None
-        return (today or timezone.localdate()).year - self.established_year
+        return today.year - self.established_year
+
+
+class Anniversary(NamedTuple):
+    years: int
+    year: int
+    day: datetime.date | None
+
+
+def same_day_in_year(day: datetime.date, year: int) -> datetime.date:
+    """The same calendar day in another year; 29 February becomes 1 March in a common year."""
+    try:
+        return day.replace(year=year)
+    except ValueError:
+        return datetime.date(year, 3, 1)
 
 
 class EventQuerySet(PublishableQuerySet):
@@ -521,7 +566,11 @@ class Event(models.Model):
     end_date = models.DateField("ngày kết thúc", null=True, blank=True)
     end_time = models.TimeField("giờ kết thúc", null=True, blank=True)
     timezone = models.CharField(
-        "múi giờ", max_length=50, default="Asia/Ho_Chi_Minh", help_text="Múi giờ nơi diễn ra, ví dụ Asia/Seoul."
+        "múi giờ",
+        max_length=50,
+        default=VIETNAM_TIME_ZONE,
+        validators=[validate_time_zone],
+        help_text="Múi giờ IANA nơi diễn ra; đổi khi sự kiện ở nước ngoài, ví dụ Asia/Seoul.",
     )
     venue = models.CharField("địa điểm", max_length=300, blank=True)
     province = models.ForeignKey(
@@ -569,6 +618,26 @@ class Event(models.Model):
 
     def is_published(self) -> bool:
         return self.status == Status.PUBLISHED and (self.published_at is None or self.published_at <= timezone.now())
+
+    def clean(self) -> None:
+        if self.start_time and self.is_abroad() and self.timezone == VIETNAM_TIME_ZONE:
+            raise ValidationError(
+                {"timezone": "Sự kiện ở nước ngoài có giờ cụ thể: hãy chọn múi giờ nơi diễn ra, ví dụ Asia/Seoul."}
+            )
+
+    def is_abroad(self) -> bool:
+        """Held outside Vietnam: a foreign country named and no province. A country beside a province is the
+        partner's."""
+        return self.province_id is None and self.country_id is not None and self.country.code != "VN"
+
+    def place(self) -> str:
+        """The venue as stated, else the province."""
+        return self.venue or (self.province.full_name if self.province else "")
+
+    def location(self) -> str:
+        """Where it happens, for calendars and search engines: the place, and the country when abroad."""
+        country = self.country.name if self.is_abroad() else ""
+        return ", ".join(part for part in (self.place(), country) if part)
 
 
 class ArticleQuerySet(PublishableQuerySet):

@@ -1,6 +1,8 @@
 """schema.org descriptions of pages (JSON-LD), built from the same records the pages show."""
 
+import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.http import HttpRequest
 
@@ -58,10 +60,17 @@ def news_article(article: Article, request: HttpRequest) -> dict[str, Any]:
     return data
 
 
+def moment(day: datetime.date, time: datetime.time | None, zone: str) -> str:
+    """A day alone when no hour is stated; an hour with the offset of the place where the event happens."""
+    if time is None:
+        return day.isoformat()
+    return datetime.datetime.combine(day, time, tzinfo=ZoneInfo(zone)).isoformat(timespec="minutes")
+
+
 def event(event: Event, request: HttpRequest) -> dict[str, Any]:
-    start = event.start_date.isoformat() + (f"T{event.start_time.isoformat('minutes')}" if event.start_time else "")
-    place = event.venue or (event.province.full_name if event.province else "")
-    address = ", ".join(part for part in (place, event.country.name if event.country else "") if part)
+    """The organiser is not recorded, so none is named: this site only reports the event."""
+    start = moment(event.start_date, event.start_time, event.timezone)
+    address = event.location()
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "Event",
@@ -69,11 +78,11 @@ def event(event: Event, request: HttpRequest) -> dict[str, Any]:
         "startDate": start,
         "url": request.build_absolute_uri(event.get_absolute_url()),
         "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
-        "location": {"@type": "Place", "name": place or address, "address": address},
-        "organizer": publisher(request),
+        "location": {"@type": "Place", "name": event.place() or address, "address": address},
     }
-    if event.end_date:
-        data["endDate"] = event.end_date.isoformat()
+    if event.end_date or event.end_time:
+        end_time = event.end_time if event.start_time else None
+        data["endDate"] = moment(event.end_date or event.start_date, end_time, event.timezone)
     if event.description:
         data["description"] = richtext.plain_text(event.description)
     return data

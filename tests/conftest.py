@@ -6,6 +6,8 @@ from django.core.cache import cache
 from django.core.management import call_command
 from hypothesis import HealthCheck, settings
 
+from .browser import DESKTOP, forget_visitor, start_chromium
+
 
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
@@ -37,3 +39,43 @@ settings.register_profile(
 )
 settings.register_profile("long", parent=settings.get_profile("ci"), max_examples=3000)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture(scope="session")
+def live_server(django_db_setup, live_server):
+    """pytest-django's live server, started after the test database is made, so stopped before it is dropped."""
+    return live_server
+
+
+@pytest.fixture(scope="session")
+def desktop_chromium(live_server):
+    """One headless Chromium for the whole run: starting one takes longer than most tests.
+
+    It quits before the live server stops, so that no open connection keeps a server thread, and its
+    database connection, alive when the test database is dropped.
+    """
+    driver = start_chromium()
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture(scope="session")
+def phone_chromium(live_server):
+    driver = start_chromium(phone=True)
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def browser(desktop_chromium):
+    """The desktop browser at its usual size, signed out of everything."""
+    desktop_chromium.set_window_size(*DESKTOP)
+    forget_visitor(desktop_chromium)
+    return desktop_chromium
+
+
+@pytest.fixture
+def phone(phone_chromium):
+    """The phone browser, signed out of everything."""
+    forget_visitor(phone_chromium)
+    return phone_chromium

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from newsroom.models import Article, Status
 
+from .admin_forms import admin_form_data
 from .factories import (
     make_article,
     make_country,
@@ -166,3 +167,27 @@ def test_anonymous_visitor_is_sent_to_the_login_page(client):
     response = client.get(reverse("admin:newsroom_article_changelist"))
     assert response.status_code == 302
     assert reverse("admin:login") in response["Location"]
+
+
+@pytest.mark.parametrize(("zone", "saved"), [("Asia/Seoul", True), ("GMT+9", False)])
+def test_event_form_takes_only_an_iana_time_zone(admin_client, content, zone, saved):
+    event = content["event"]
+    url = reverse("admin:newsroom_event_change", args=[event.pk])
+    data = admin_form_data(admin_client.get(url))
+    data.update({"timezone": zone, "start_time": "10:00"})
+    response = admin_client.post(url, data)
+    event.refresh_from_db()
+    assert (response.status_code == 302) is saved
+    assert (event.timezone == zone) is saved
+    if not saved:
+        assert "không phải múi giờ IANA" in response.content.decode()
+
+
+def test_partnership_form_refuses_a_year_that_contradicts_the_day(admin_client, content):
+    partnership = content["partnership"]
+    url = reverse("admin:newsroom_partnership_change", args=[partnership.pk])
+    data = admin_form_data(admin_client.get(url))
+    data.update({"established_year": "1995", "established_on": "1996-05-01"})
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert "Năm thiết lập phải trùng với năm của ngày thiết lập." in response.content.decode()

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('newsroom', '0003_workflow'),
+        ('newsroom', '0009_reach'),
     ]
 
     operations = [

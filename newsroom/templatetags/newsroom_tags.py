@@ -56,3 +56,12 @@ def plain_text(value: str) -> str:
 def web_url(value: str) -> str:
     """An http(s) address to link to, or nothing."""
     return richtext.web_url(value or "")
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context: template.Context) -> str:
+    """This page's address without filters or download formats; past the first page, a list keeps its number."""
+    request = context["request"]
+    page = context.get("page_obj")
+    suffix = f"?page={page.number}" if page is not None and page.number > 1 else ""
+    return request.build_absolute_uri(request.path) + suffix

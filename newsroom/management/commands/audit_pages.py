@@ -13,9 +13,17 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from newsroom.models import Article, Country, Event, Partner, Province
 
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
+# Headless, and able to run as root in CI (no sandbox) and in a small /dev/shm; the browser tests use the same.
 CHROMIUM_FLAGS = (
-    "--headless=new --no-sandbox --disable-gpu --disable-quic --no-first-run "
-    "--disable-background-networking --disable-component-update --disable-sync --disable-dev-shm-usage"
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
 )
 
 
@@ -88,7 +96,7 @@ class Command(BaseCommand):
                 [
                     str(lighthouse),
                     url,
-                    f"--chrome-flags={CHROMIUM_FLAGS}",
+                    f"--chrome-flags={' '.join(CHROMIUM_FLAGS)}",
                     f"--only-categories={','.join(categories)}",
                     "--output=json",
                     f"--output-path={output}",
