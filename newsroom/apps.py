@@ -6,5 +6,5 @@ class NewsroomConfig(AppConfig):
     verbose_name = "Tòa soạn"
 
     def ready(self) -> None:
-        # Connects the signals that start a new cache version when content changes.
-        from . import caching  # noqa: F401
+        # Connects the signals: a new cache version when content changes, rich text cleaned on every save.
+        from . import caching, richtext  # noqa: F401

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 from django.http import HttpRequest
 
+from . import richtext
 from .models import Event
 
 PRODUCT_ID = "-//Toa soan hop tac dia phuong//Newsroom//VI"
@@ -32,7 +33,7 @@ def event_component(event: Event, request: HttpRequest) -> icalendar.Event:
     if location := event.location():
         component.add("location", location)
     if event.description:
-        component.add("description", event.description)
+        component.add("description", richtext.plain_text(event.description))
     component.add("url", request.build_absolute_uri(event.get_absolute_url()))
     component.add("categories", [event.get_kind_display()])
     return component

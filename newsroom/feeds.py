@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Rss201rev2Feed
 
+from . import richtext
 from .models import Article, Country, Partner, Province
 
 FEED_SIZE = 30
@@ -34,7 +35,7 @@ class LatestArticlesFeed(Feed):
         return item.title
 
     def item_description(self, item: Article) -> str:
-        return item.lead or (item.paragraphs() or [""])[0]
+        return item.lead or richtext.plain_text((item.paragraphs() or [""])[0])
 
     def item_link(self, item: Article) -> str:
         return item.get_absolute_url()

@@ -3,9 +3,12 @@
 Kept apart from the models and the search queries so that migrations can import it safely.
 """
 
+import html
 import re
 import unicodedata
 from functools import lru_cache
+
+from django.utils.html import strip_tags
 
 # Which text each searchable model folds into its two columns: names and titles, which rank first, then
 # the rest. One place to list them: translated fields (title_en, body_ko…) are added here.
@@ -59,6 +62,8 @@ def folded_values(label: str, instance: object) -> dict[str, str]:
     title_fields, body_fields = SOURCES[label]
 
     def joined(fields: tuple[str, ...]) -> str:
-        return fold("\n".join(str(getattr(instance, name, "") or "") for name in fields))
+        return "\n".join(str(getattr(instance, name, "") or "") for name in fields)
 
-    return {"search_title": joined(title_fields), "search_body": joined(body_fields)}
+    # Bodies and descriptions are rich text: their words are matched, not their tags or entities.
+    body = html.unescape(strip_tags(joined(body_fields)))
+    return {"search_title": fold(joined(title_fields)), "search_body": fold(body)}

@@ -63,6 +63,12 @@ def fold_search_columns(sender: type[models.Model], instance: models.Model, **kw
             setattr(instance, column, value)
 
 
+# Rich-text fields (listed per model in ``rich_text_fields``) are cleaned by newsroom.richtext on every save.
+RICH_TEXT_HELP = (
+    "Chỉ giữ các thẻ p, h2–h4, strong, em, a, ul/ol/li, blockquote, figure; các đoạn cách nhau bởi một dòng trống."
+)
+
+
 class SlugKeyedQuerySet(models.QuerySet):
     """Lets fixtures refer to rows by slug instead of by database id."""
 
@@ -405,12 +411,13 @@ class Partner(Searchable):
     aliases = models.TextField("tên gọi khác", blank=True, help_text="Mỗi dòng một tên, ví dụ “Pusan”.")
     kind = models.CharField("loại", max_length=20, choices=Kind.choices)
     country = models.ForeignKey(Country, verbose_name="quốc gia", on_delete=models.PROTECT, related_name="partners")
-    description = models.TextField("mô tả", blank=True)
+    description = models.TextField("mô tả", blank=True, help_text=RICH_TEXT_HELP)
     website = models.URLField("trang web", blank=True)
     logo = models.ForeignKey(
         Image, verbose_name="logo", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
+    rich_text_fields = ("description",)  # translated columns (body_en, …) join this list
     objects = SlugKeyedQuerySet.as_manager()
 
     class Meta:
@@ -614,13 +621,14 @@ class Event(Searchable):
         Country, verbose_name="quốc gia", on_delete=models.PROTECT, null=True, blank=True, related_name="events"
     )
     partners = models.ManyToManyField(Partner, verbose_name="đối tác", blank=True, related_name="events")
-    description = models.TextField("mô tả", blank=True)
+    description = models.TextField("mô tả", blank=True, help_text=RICH_TEXT_HELP)
     image = models.ForeignKey(
         Image, verbose_name="ảnh", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
     updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
 
+    rich_text_fields = ("description",)  # translated columns (body_en, …) join this list
     objects = EventQuerySet.as_manager()
 
     class Meta:
@@ -734,7 +742,7 @@ class Article(Searchable):
     title = models.CharField("tiêu đề", max_length=300)
     slug = models.SlugField("slug", max_length=200, unique=True)
     lead = models.TextField("sapo", blank=True)
-    body = models.TextField("nội dung", help_text="Các đoạn cách nhau bởi một dòng trống.")
+    body = models.TextField("nội dung", help_text=RICH_TEXT_HELP)
     byline = models.CharField("tác giả", max_length=200, blank=True)
     source_name = models.CharField("ấn phẩm nguồn", max_length=200, blank=True)
     source_url = models.URLField("địa chỉ bài gốc", max_length=500, blank=True)
@@ -761,6 +769,7 @@ class Article(Searchable):
     created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
     updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
 
+    rich_text_fields = ("body",)  # translated columns (body_en, …) join this list
     objects = ArticleQuerySet.as_manager()
 
     class Meta:

@@ -26,6 +26,7 @@ from django.utils.safestring import SafeString
 
 from .folding import fold_with_offsets, words
 from .models import Article, Country, Event, Partner, Province
+from .richtext import plain_text
 
 CONFIG = "newsroom_unaccent"
 MAX_QUERY_LENGTH = 200
@@ -248,11 +249,12 @@ def fetch(kind: str, pks: list[int]) -> dict[int, Any]:
 
 
 def text_of(kind: str, item: Any) -> str:
+    """The words a snippet is cut from: rich text (bodies, descriptions) without its markup."""
     if kind == Kind.ARTICLE:
-        return "\n\n".join(filter(None, [item.lead, item.body]))
+        return "\n\n".join(filter(None, [item.lead, plain_text(item.body)]))
     if kind == Kind.EVENT:
-        return item.description or item.venue
-    return item.description or "\n".join(filter(None, [item.name_en, item.name_ko, item.aliases]))
+        return plain_text(item.description) or item.venue
+    return plain_text(item.description) or "\n".join(filter(None, [item.name_en, item.name_ko, item.aliases]))
 
 
 def search(query: str, kinds: list[str], narrowing: Narrowing, page_number: Any, per_page: int) -> Results:

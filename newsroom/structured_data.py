@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from django.http import HttpRequest
 
+from . import richtext
 from .models import Article, Event, Partner
 
 SITE_NAME = "Tòa soạn hợp tác địa phương"
@@ -52,8 +53,8 @@ def news_article(article: Article, request: HttpRequest) -> dict[str, Any]:
             "@type": "CreativeWork",
             "publisher": {"@type": "Organization", "name": article.source_name},
         }
-        if article.source_url:
-            data["isBasedOn"]["url"] = article.source_url
+        if url := richtext.web_url(article.source_url):
+            data["isBasedOn"]["url"] = url
     if article.cover_image and article.cover_image.file:
         data["image"] = request.build_absolute_uri(article.cover_image.file.url)
     return data
@@ -83,7 +84,7 @@ def event(event: Event, request: HttpRequest) -> dict[str, Any]:
         end_time = event.end_time if event.start_time else None
         data["endDate"] = moment(event.end_date or event.start_date, end_time, event.timezone)
     if event.description:
-        data["description"] = event.description
+        data["description"] = richtext.plain_text(event.description)
     return data
 
 
@@ -98,8 +99,8 @@ def organization(partner: Partner, request: HttpRequest) -> dict[str, Any]:
     }
     if names:
         data["alternateName"] = names
-    if partner.website:
-        data["sameAs"] = partner.website
+    if website := richtext.web_url(partner.website):
+        data["sameAs"] = website
     if partner.description:
-        data["description"] = partner.description
+        data["description"] = richtext.plain_text(partner.description)
     return data

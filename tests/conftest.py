@@ -1,8 +1,10 @@
 import io
+import os
 
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from hypothesis import HealthCheck, settings
 
 from .browser import DESKTOP, forget_visitor, start_chromium
 
@@ -24,6 +26,19 @@ def empty_cache():
 def roles(db):
     """The Editors and Administrators groups, made by the same command `make run` uses."""
     call_command("setup_roles", stdout=io.StringIO())
+
+
+# Hypothesis: "ci" (the default) keeps the hostile-input suite near a minute; HYPOTHESIS_PROFILE=long runs ten times
+# as many examples. Function-scoped fixtures (the database, the site) are shared by a test's examples on purpose.
+settings.register_profile(
+    "ci",
+    max_examples=300,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.register_profile("long", parent=settings.get_profile("ci"), max_examples=3000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(scope="session")

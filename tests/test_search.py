@@ -159,12 +159,23 @@ def test_pages(client, settings):
 
 
 def test_snippet_marks_the_words_and_escapes_the_rest(client):
-    make_article("Tin", lead="", body="Mở đầu. <b>Đoàn</b> Suwon & bạn bè đã đến Hải Dương.")
+    make_article("Tin", lead="Mở đầu. <b>Đoàn</b> Suwon & bạn bè đã đến Hải Dương.", body="")
     hit = search(client, q="hai duong").context["results"].hits[0]
     assert (
         str(hit.snippet)
         == "Mở đầu. &lt;b&gt;Đoàn&lt;/b&gt; Suwon &amp; bạn bè đã đến <mark>Hải</mark> <mark>Dương</mark>."
     )
+
+
+def test_snippet_of_rich_text_shows_its_words_without_its_markup(client):
+    make_article("Tin", lead="", body="<p>Mở đầu. <strong>Đoàn</strong> Suwon &amp; bạn bè đã đến Hải Dương.</p>")
+    hit = search(client, q="hai duong").context["results"].hits[0]
+    assert str(hit.snippet) == "Mở đầu. Đoàn Suwon &amp; bạn bè đã đến <mark>Hải</mark> <mark>Dương</mark>."
+
+
+def test_markup_in_rich_text_is_not_searchable(client):
+    make_article("Tin", lead="", body="<p>Đoàn <strong>Suwon</strong> đến thăm.</p>")
+    assert search(client, q="strong").context["results"].total == 0
 
 
 def test_snippet_of_a_long_text_is_a_passage_around_the_first_match(client):

@@ -18,7 +18,7 @@ def fill_search_columns(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("newsroom", "0009_reach"),
+        ("newsroom", "0004_reach"),
     ]
 
     operations = [

@@ -1,10 +1,13 @@
+import datetime
 import json
+import math
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from newsroom import richtext
 from newsroom.structured_data import breadcrumb_list
 
 register = template.Library()
@@ -29,6 +32,30 @@ def absolute_url(context: template.Context, url: str) -> str:
 @register.simple_tag(takes_context=True)
 def breadcrumb_json_ld(context: template.Context, crumbs: list[tuple[str | None, str]]) -> SafeString:
     return ld_json(breadcrumb_list(crumbs, context["request"]))
+
+
+@register.filter
+def cooloff_minutes(duration: datetime.timedelta) -> int:
+    """Whole minutes of a lockout, rounded up, for the sign-in lockout page."""
+    return math.ceil(duration.total_seconds() / 60)
+
+
+@register.filter
+def rich_text(value: str) -> SafeString:
+    """A rich-text field as cleaned HTML: the only way a body or description reaches a page."""
+    return richtext.render(value or "")
+
+
+@register.filter
+def plain_text(value: str) -> str:
+    """A rich-text field's words alone, for meta descriptions (escaped by the template as usual)."""
+    return richtext.plain_text(value or "")
+
+
+@register.filter
+def web_url(value: str) -> str:
+    """An http(s) address to link to, or nothing."""
+    return richtext.web_url(value or "")
 
 
 @register.simple_tag(takes_context=True)
