@@ -10,7 +10,7 @@ from newsroom.api import router
 from newsroom.sitemaps import SITEMAPS
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_PATH, admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -12,7 +12,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 from django.db import models
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -24,6 +24,7 @@ from reversion_compare.admin import CompareVersionAdmin
 
 from . import moderation
 from .admin_images import ImageAdminBase, thumbnail
+from .folding import words
 from .forms import PublicationForm, RejectionForm
 from .models import (
     Article,
@@ -57,6 +58,21 @@ def admin_link(obj: object, label: str | None = None) -> str:
     meta = obj._meta
     url = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk])
     return format_html('<a href="{}">{}</a>', url, label or str(obj))
+
+
+class FoldedSearchMixin:
+    """Admin search and autocomplete that also match the folded columns: "hai duong" finds "Hải Dương",
+    "pusan" finds Busan by its other names, whatever the case or the diacritics typed."""
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str) -> tuple[QuerySet, bool]:
+        matched, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        terms = words(search_term)
+        if not terms:
+            return matched, may_have_duplicates
+        condition = Q()
+        for term in terms:
+            condition &= Q(search_title__contains=term) | Q(search_body__contains=term)
+        return queryset.filter(Q(pk__in=matched.values("pk")) | condition), may_have_duplicates
 
 
 class HistoryAdmin(CompareVersionAdmin):
@@ -122,7 +138,7 @@ class PublicationAdmin(TranslationAdmin, HistoryAdmin):
 
 
 @admin.register(Province)
-class ProvinceAdmin(admin.ModelAdmin):
+class ProvinceAdmin(FoldedSearchMixin, admin.ModelAdmin):
     list_display = ["name", "full_name", "legacy_code", "code", "kind", "is_current", "merged_into_link"]
     list_filter = ["is_current", "kind", ("merged_into", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "full_name", "name_en", "slug", "aliases", "legacy_code", "code"]
@@ -136,9 +152,11 @@ class ProvinceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Country)
-class CountryAdmin(admin.ModelAdmin):
+class CountryAdmin(FoldedSearchMixin, admin.ModelAdmin):
     list_display = ["name", "code", "name_en", "name_ko", "partner_count"]
-    search_fields = ["name", "name_en", "name_ko", "code"]
+    search_fields = ["name", "name_en", "name_ko", "code", "aliases"]
+    # Explicit, because the count annotation makes the model's default ordering drop out of grouped queries.
+    ordering = ["name"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).annotate(partner_total=Count("partners"))
@@ -173,10 +191,11 @@ class ImageAdmin(ImageAdminBase):
 
 
 @admin.register(Partner)
-class PartnerAdmin(TranslationAdmin, HistoryAdmin):
+class PartnerAdmin(FoldedSearchMixin, TranslationAdmin, HistoryAdmin):
     list_display = ["logo_thumbnail", "name", "short_name", "kind", "country", "partnership_count"]
     list_filter = ["kind", ("country", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "short_name", "name_en", "name_ko", "aliases"]
+    ordering = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["country", "logo"]
     list_select_related = ["country", "logo"]
@@ -211,7 +230,7 @@ class PartnershipAdmin(TranslationAdmin, HistoryAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(PublicationAdmin):
+class EventAdmin(FoldedSearchMixin, PublicationAdmin):
     list_display = ["image_thumbnail", "title", "kind", "status", "public_state", "start_date", "province", "country"]
     list_filter = ["status", "kind", ("province", admin.RelatedOnlyFieldListFilter), "country"]
     search_fields = ["title", "venue", "description"]
@@ -254,7 +273,7 @@ class CorrectionInline(admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(PublicationAdmin):
+class ArticleAdmin(FoldedSearchMixin, PublicationAdmin):
     list_display = [
         "cover_thumbnail",
         "title",
@@ -320,7 +339,7 @@ class SubmissionImageInline(ReadOnlyInline):
     @admin.display(description="ảnh")
     def preview(self, obj: SubmissionImage) -> str:
         return format_html(
-            '<a href="{url}"><img src="{url}" alt="{name}" style="max-width:12rem;height:auto"></a>',
+            '<a href="{url}"><img src="{url}" alt="{name}" class="submission-preview"></a>',
             url=obj.file.url,
             name=str(obj),
         )
@@ -334,6 +353,10 @@ class SubmissionDecisionInline(ReadOnlyInline):
 @admin.register(Submission)
 class SubmissionAdmin(admin.ModelAdmin):
     """The moderation queue: pending first, then the most urgent and the oldest."""
+
+    class Media:
+        # A stylesheet rather than style attributes: the Content-Security-Policy allows no inline style.
+        css = {"all": ["css/admin.css"]}
 
     list_display = ["title", "kind", "status", "priority", "province", "country", "assignee", "created_at"]
     list_filter = [

@@ -178,6 +178,8 @@ class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = ApiPagination
     filter_backends = [DjangoFilterBackend]
     lookup_field = "slug"
+    # Only what a slug can be: anything else (a NUL byte, which PostgreSQL refuses) is a 404, not a 500.
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
 
 
 class ArticleViewSet(ReadOnlyViewSet):
@@ -202,12 +204,15 @@ class EventViewSet(ReadOnlyViewSet):
 
     serializer_class = EventSerializer
     filterset_class = EventFilter
-    queryset = (
-        Event.objects.published()
-        .select_related("province", "province__merged_into", "country")
-        .prefetch_related("partners")
-        .order_by("-start_date", "-pk")
-    )
+
+    def get_queryset(self) -> QuerySet:
+        # Built per request, as for articles: an event scheduled for later appears once its time has come.
+        return (
+            Event.objects.published()
+            .select_related("province", "province__merged_into", "country")
+            .prefetch_related("partners")
+            .order_by("-start_date", "-pk")
+        )
 
 
 class PartnerViewSet(ReadOnlyViewSet):
@@ -222,6 +227,7 @@ class PartnershipViewSet(ReadOnlyViewSet):
     serializer_class = PartnershipSerializer
     filterset_class = PartnershipFilter
     lookup_field = "pk"
+    lookup_value_regex = "[0-9]{1,9}"
     queryset = Partnership.objects.with_related().order_by("province__name", "partner__name")
 
 

@@ -7,16 +7,10 @@ from zoneinfo import ZoneInfo
 import icalendar
 from django.http import HttpRequest
 
+from . import richtext
 from .models import Event
 
 PRODUCT_ID = "-//Toa soan hop tac dia phuong//Newsroom//VI"
-
-
-def event_location(event: Event) -> str:
-    """The venue as stated; the province when no venue is; the country when the event is abroad."""
-    place = event.venue or (event.province.localized_full_name if event.province else "")
-    abroad = event.timezone != "Asia/Ho_Chi_Minh" and event.country is not None
-    return ", ".join(part for part in (place, event.country.name if abroad else "") if part)
 
 
 def event_component(event: Event, request: HttpRequest) -> icalendar.Event:
@@ -24,7 +18,8 @@ def event_component(event: Event, request: HttpRequest) -> icalendar.Event:
     component = icalendar.Event()
     component.add("uid", f"event-{event.pk}@{request.get_host()}")
     component.add("summary", event.title)
-    component.add("dtstamp", event.updated_at)
+    # RFC 5545 wants DTSTAMP in UTC; the last edit is when this description of the event was made.
+    component.add("dtstamp", event.updated_at.astimezone(datetime.UTC))
     last_day = event.end_date or event.start_date
     if event.start_time is None:
         component.add("dtstart", event.start_date)
@@ -35,10 +30,10 @@ def event_component(event: Event, request: HttpRequest) -> icalendar.Event:
         component.add("dtstart", start)
         if event.end_time is not None:
             component.add("dtend", datetime.datetime.combine(last_day, event.end_time, tzinfo=zone))
-    if location := event_location(event):
+    if location := event.location():
         component.add("location", location)
     if event.description:
-        component.add("description", event.description)
+        component.add("description", richtext.plain_text(event.description))
     component.add("url", request.build_absolute_uri(event.get_absolute_url()))
     component.add("categories", [event.get_kind_display()])
     return component

@@ -15,6 +15,37 @@ FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json; charset=
 CHUNK = 500
 
 
+ARTICLE_COLUMNS = [
+    "title",
+    "url",
+    "published_at",
+    "original_published_at",
+    "byline",
+    "attribution",
+    "source_name",
+    "source_url",
+    "lead",
+    "provinces",
+    "countries",
+    "partners",
+    "topics",
+]
+PARTNERSHIP_COLUMNS = [
+    "province",
+    "province_name",
+    "current_unit",
+    "partner",
+    "partner_name",
+    "partner_country",
+    "kind",
+    "established_year",
+    "established_on",
+    "years_running",
+    "status",
+    "fields_of_cooperation",
+]
+
+
 def article_row(article: Article, request: HttpRequest) -> dict[str, Any]:
     return {
         "title": article.title,
@@ -51,17 +82,17 @@ def partnership_row(partnership: Partnership, request: HttpRequest) -> dict[str,
     }
 
 
-def csv_lines(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
+def csv_lines(rows: Iterable[dict[str, Any]], columns: list[str]) -> Iterator[str]:
+    """The header first, even when no row matches, so that an empty download still says what it would hold."""
+
     class Echo:
         def write(self, value: str) -> str:
             return value
 
-    writer = None
+    writer = csv.DictWriter(Echo(), fieldnames=columns)
+    yield "\ufeff" + writer.writeheader()
     for row in rows:
         flat = {key: "; ".join(value) if isinstance(value, list) else value for key, value in row.items()}
-        if writer is None:
-            writer = csv.DictWriter(Echo(), fieldnames=list(flat))
-            yield "\ufeff" + writer.writeheader()
         yield writer.writerow({key: "" if value is None else value for key, value in flat.items()})
 
 
@@ -78,10 +109,11 @@ def export(
     request: HttpRequest,
     export_format: str,
     filename: str,
+    columns: list[str],
 ) -> StreamingHttpResponse:
     """Stream every matching row, so a large archive never sits in memory at once."""
     rows = (to_row(item, request) for item in queryset.iterator(chunk_size=CHUNK))
-    body = csv_lines(rows) if export_format == "csv" else json_chunks(rows)
+    body = csv_lines(rows, columns) if export_format == "csv" else json_chunks(rows)
     response = StreamingHttpResponse(body, content_type=FORMATS[export_format])
     response["Content-Disposition"] = f'attachment; filename="{filename}.{export_format}"'
     return response
@@ -89,8 +121,8 @@ def export(
 
 def export_articles(queryset: QuerySet, request: HttpRequest, export_format: str) -> StreamingHttpResponse:
     queryset = queryset.prefetch_related("provinces", "countries", "partners", "topics")
-    return export(queryset, article_row, request, export_format, "bai-viet")
+    return export(queryset, article_row, request, export_format, "bai-viet", ARTICLE_COLUMNS)
 
 
 def export_partnerships(queryset: QuerySet, request: HttpRequest, export_format: str) -> StreamingHttpResponse:
-    return export(queryset, partnership_row, request, export_format, "quan-he-hop-tac")
+    return export(queryset, partnership_row, request, export_format, "quan-he-hop-tac", PARTNERSHIP_COLUMNS)

@@ -13,6 +13,7 @@ from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from . import richtext
 from .models import Article, Country, Partner, Province
 
 FEED_SIZE = 30
@@ -40,7 +41,7 @@ class LatestArticlesFeed(Feed):
         return item.title
 
     def item_description(self, item: Article) -> str:
-        return item.lead or (item.paragraphs() or [""])[0]
+        return item.lead or richtext.plain_text((item.paragraphs() or [""])[0])
 
     def item_link(self, item: Article) -> str:
         return item.get_absolute_url()
@@ -93,7 +94,7 @@ class CountryFeed(LatestArticlesFeed):
         return obj.get_absolute_url()
 
     def articles(self, obj: Country) -> QuerySet:
-        return Article.objects.published().filter(countries=obj)
+        return Article.objects.published().tagged("countries", [obj.pk])
 
 
 class PartnerFeed(LatestArticlesFeed):
@@ -110,4 +111,4 @@ class PartnerFeed(LatestArticlesFeed):
         return obj.get_absolute_url()
 
     def articles(self, obj: Partner) -> QuerySet:
-        return Article.objects.published().filter(partners=obj)
+        return Article.objects.published().tagged("partners", [obj.pk])

@@ -1,15 +1,19 @@
 """The filters readers apply to lists; their URLs can be shared as they are."""
 
-import operator
-from functools import reduce
+import datetime
+from collections.abc import Callable
+from functools import cached_property
 from typing import Any
 
 import django_filters
 from django import forms
-from django.conf import settings
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Count, Exists, F, Model, OuterRef, QuerySet
+from django.db.models.functions import Coalesce, ExtractYear
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import search
+from .folding import words
 from .models import Article, Country, Partner, Partnership, Province, Topic
 
 
@@ -32,6 +36,20 @@ def province_choices(request: Any) -> QuerySet:
     return Province.objects.select_related("merged_into").order_by("name")
 
 
+# Outside these years no article can have been published; their midnights would not fit a timestamp everywhere.
+FIRST_YEAR, LAST_YEAR = 1900, 9000
+
+
+def local_midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def tagging(model: type[Model], field: str) -> QuerySet:
+    """The rows some article is tagged with: one index probe per row (EXISTS), not a join over every tag."""
+    links = getattr(Article, field).through.objects.filter(**{f"{model._meta.model_name}_id": OuterRef("pk")})
+    return model.objects.filter(Exists(links))
+
+
 class ArticleFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Từ khóa"), method="filter_text", max_length=200)
     province = django_filters.ModelChoiceFilter(
@@ -43,16 +61,18 @@ class ArticleFilter(django_filters.FilterSet):
     )
     country = CountryCodeFilter(
         label=_("Quốc gia"),
-        queryset=Country.objects.filter(articles__isnull=False).distinct(),
+        queryset=tagging(Country, "countries"),
         to_field_name="code",
         field_name="countries",
+        method="filter_tag",
         empty_label=_("Tất cả"),
     )
     partner = django_filters.ModelChoiceFilter(
         label=_("Đối tác"),
-        queryset=Partner.objects.filter(articles__isnull=False).distinct(),
+        queryset=tagging(Partner, "partners"),
         to_field_name="slug",
         field_name="partners",
+        method="filter_tag",
         empty_label=_("Tất cả"),
     )
     topic = django_filters.ModelChoiceFilter(
@@ -60,43 +80,127 @@ class ArticleFilter(django_filters.FilterSet):
         queryset=Topic.objects.all(),
         to_field_name="slug",
         field_name="topics",
+        method="filter_tag",
         empty_label=_("Tất cả"),
     )
     year = django_filters.NumberFilter(
         label=_("Năm"), field_name="published_at", lookup_expr="year", min_value=1945, max_value=2100
     )
     date_after = django_filters.DateFilter(
-        label=_("Từ ngày"),
-        field_name="published_at",
-        lookup_expr="date__gte",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        label=_("Từ ngày"), method="filter_date_after", widget=forms.DateInput(attrs={"type": "date"})
     )
     date_before = django_filters.DateFilter(
-        label=_("Đến ngày"),
-        field_name="published_at",
-        lookup_expr="date__lte",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        label=_("Đến ngày"), method="filter_date_before", widget=forms.DateInput(attrs={"type": "date"})
     )
 
     class Meta:
         model = Article
         fields = ["q", "province", "country", "partner", "topic", "year", "date_after", "date_before"]
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields = self.form.fields
+        for name in ("province", "country", "partner", "topic"):
+            fields[name].label_from_instance = self.facet_label(name)
+        # A callable, so that the counts are worked out only when the form is drawn.
+        fields["year"].widget = forms.Select(choices=self.year_choices)
+
     def filter_text(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        """Every word, in any language version: a reader of the English pages still finds the Vietnamese articles."""
-        columns = [f"{field}_{code}" for field in ("title", "lead", "body") for code, _name in settings.LANGUAGES]
-        for word in value.split():
-            queryset = queryset.filter(
-                reduce(operator.or_, (Q(**{f"{column}__icontains": word}) for column in columns))
-            )
-        return queryset
+        """The same matching as /search/: any case, with or without diacritics, place names included."""
+        terms = words(search.clean_query(value))[: search.MAX_WORDS]
+        if not terms:
+            return queryset
+        return queryset.filter(pk__in=search.article_matches(terms, search.Narrowing()).values("pk"))
 
     def filter_province(self, queryset: QuerySet, name: str, value: Province) -> QuerySet:
         return queryset.for_province(value)
 
-    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
-        # Tag filters join many-to-many tables; one article must still appear once.
-        return super().filter_queryset(queryset).distinct()
+    def filter_tag(self, queryset: QuerySet, name: str, value: Model) -> QuerySet:
+        return queryset.tagged(name, [value.pk])
+
+    # Dates compare as local midnights, not as ``published_at::date``: a plain range on the column uses the index.
+    def filter_date_after(self, queryset: QuerySet, name: str, value: datetime.date) -> QuerySet:
+        if value.year < FIRST_YEAR:
+            return queryset
+        if value.year > LAST_YEAR:
+            return queryset.none()
+        return queryset.filter(published_at__gte=local_midnight(value))
+
+    def filter_date_before(self, queryset: QuerySet, name: str, value: datetime.date) -> QuerySet:
+        if value.year > LAST_YEAR:
+            return queryset
+        if value.year < FIRST_YEAR:
+            return queryset.none()
+        return queryset.filter(published_at__lt=local_midnight(value + datetime.timedelta(days=1)))
+
+    def filtered_except(self, facet: str) -> QuerySet:
+        """The articles every active filter but ``facet`` lets through: what that facet's choices would narrow."""
+        queryset = self.queryset
+        for name, value in self.form.cleaned_data.items() if self.is_bound else ():
+            if name != facet:
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    @cached_property
+    def facets(self) -> dict[str, dict[Any, int]]:
+        """For each facet, how many articles each choice would give alongside the other active filters.
+
+        One grouped query per facet, run only when the form is shown; nothing when the filters are invalid.
+        """
+        if self.is_bound and not self.is_valid():
+            return {}
+        return {
+            "province": province_counts(self.filtered_except("province")),
+            "country": self.filtered_except("country").count_by_tag("countries"),
+            "partner": self.filtered_except("partner").count_by_tag("partners"),
+            "topic": self.filtered_except("topic").count_by_tag("topics"),
+            "year": year_counts(self.filtered_except("year")),
+        }
+
+    def year_choices(self) -> list[tuple[Any, str]]:
+        """The years that have articles, newest first, with their counts, and the chosen year even without any."""
+        counts = self.facets.get("year", {})
+        selected = self.form["year"].value()
+        years = set(counts) | ({int(selected)} if str(selected or "").isdigit() else set())
+        return [("", _("Tất cả")), *((year, f"{year} ({counts.get(year, 0)})") for year in sorted(years, reverse=True))]
+
+    def facet_label(self, facet: str) -> Callable[[Model], str]:
+        def label(choice: Model) -> str:
+            counts = self.facets.get(facet)
+            return str(choice) if counts is None else f"{choice} ({counts.get(choice.pk, 0)})"
+
+        return label
+
+
+def province_counts(articles: QuerySet) -> dict[int, int]:
+    """Per province, in one query: a current unit counts its articles and those of the units merged into it
+    (each article once), as its page lists them; an old unit counts its own."""
+    through = Article.provinces.through.objects.filter(article_id__in=articles.values("pk"))
+    units = (
+        through.annotate(key=Coalesce("province__merged_into_id", "province_id"))
+        .values("key")
+        .annotate(total=Count("article_id", distinct=True))
+        .order_by()
+    )
+    old_units = (
+        through.filter(province__merged_into__isnull=False)
+        .annotate(key=F("province_id"))
+        .values("key")
+        .annotate(total=Count("article_id", distinct=True))
+        .order_by()
+    )
+    return {row["key"]: row["total"] for row in units.union(old_units, all=True)}
+
+
+def year_counts(articles: QuerySet) -> dict[int, int]:
+    rows = (
+        Article.objects.filter(pk__in=articles.values("pk"))
+        .annotate(year=ExtractYear("published_at"))
+        .values("year")
+        .annotate(total=Count("pk"))
+        .order_by()
+    )
+    return {row["year"]: row["total"] for row in rows}
 
 
 class PartnershipFilter(django_filters.FilterSet):

@@ -8,12 +8,15 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from reversion.models import Version
 
+from . import search
+from .filters import CountryCodeField
 from .images import MEGABYTE, VerifiedImage, verify_image
 from .models import Article, Country, Event, Province, Submission, publication_time
 
@@ -258,3 +261,35 @@ class PublicationForm(forms.ModelForm):
         if "status" in cleaned:
             cleaned["published_at"] = publication_time(cleaned["status"], cleaned.get("published_at"))
         return cleaned
+
+
+class QueryField(forms.CharField):
+    """Cleans before validating, so that a NUL byte or a very long text is trimmed rather than refused."""
+
+    def to_python(self, value: Any) -> str:
+        return search.clean_query(super().to_python(value))
+
+
+class SearchForm(forms.Form):
+    q = QueryField(label="Từ khóa", required=False, widget=forms.SearchInput)
+    type = forms.ChoiceField(label="Loại", choices=[("", "Tất cả"), *search.Kind.choices], required=False)
+    province = forms.ModelChoiceField(
+        label="Tỉnh, thành phố",
+        queryset=Province.objects.order_by("name"),
+        to_field_name="slug",
+        required=False,
+        empty_label="Tất cả",
+    )
+    country = CountryCodeField(
+        label="Quốc gia",
+        queryset=Country.objects.filter(Q(articles__isnull=False) | Q(partners__isnull=False)).distinct(),
+        to_field_name="code",
+        required=False,
+        empty_label="Tất cả",
+    )
+
+    def run(self, page_number: Any, per_page: int) -> search.Results:
+        data = self.cleaned_data
+        kinds = [data["type"]] if data["type"] else list(search.MATCHERS)
+        narrowing = search.Narrowing(province=data["province"], country=data["country"])
+        return search.search(data["q"], kinds, narrowing, page_number, per_page)

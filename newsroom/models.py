@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from functools import partial
+import zoneinfo
+from collections.abc import Iterable
+from functools import cache, partial
 from pathlib import PurePath
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from django.conf import settings
 from django.contrib.auth import get_permission_codename
@@ -18,7 +20,7 @@ from django.core.validators import MinLengthValidator
 from django.db import models, transaction
 from django.db.models import Count, Q
 from django.db.models.functions import Coalesce, Lower, Upper
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, pre_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +30,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from . import images
+from .folding import SOURCES, folded_values
 
 
 def vietnamese_slugify(text: str) -> str:
@@ -59,6 +62,39 @@ class TranslatedContent:
     def shows_original(self) -> bool:
         language = get_language() or settings.LANGUAGE_CODE
         return language != settings.LANGUAGE_CODE and not getattr(self, f"{self.translation_key}_{language}", None)
+
+
+class Searchable(models.Model):
+    """Two columns of folded text (see ``folding.SOURCES``), kept up to date on every save, fixtures included:
+    names and titles, which rank first, and the rest. They are derived, so never serialised or edited."""
+
+    search_title = models.TextField("tên, tiêu đề để tìm", blank=True, editable=False, serialize=False)
+    search_body = models.TextField("nội dung để tìm", blank=True, editable=False, serialize=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            # A partial save of a source field must write the folded columns too.
+            kwargs["update_fields"] = {*update_fields, "search_title", "search_body"}
+        super().save(*args, **kwargs)
+
+
+@receiver(pre_save)
+def fold_search_columns(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
+    # pre_save also runs for fixtures (raw saves), which Model.save() would not see.
+    label = sender._meta.label_lower
+    if label in SOURCES:
+        for column, value in folded_values(label, instance).items():
+            setattr(instance, column, value)
+
+
+# Rich-text fields (listed per model in ``rich_text_fields``) are cleaned by newsroom.richtext on every save.
+RICH_TEXT_HELP = (
+    "Chỉ giữ các thẻ p, h2–h4, strong, em, a, ul/ol/li, blockquote, figure; các đoạn cách nhau bởi một dòng trống."
+)
 
 
 class SlugKeyedQuerySet(models.QuerySet):
@@ -93,6 +129,24 @@ class Status(models.TextChoices):
     ARCHIVED = "archived", _("Lưu trữ")
 
 
+VIETNAM_TIME_ZONE = "Asia/Ho_Chi_Minh"
+
+
+@cache
+def time_zone_names() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def validate_time_zone(value: str) -> None:
+    """A zone the calendar can use: an IANA key such as Asia/Seoul, never a free-text name."""
+    if value not in time_zone_names():
+        raise ValidationError(
+            "“%(value)s” không phải múi giờ IANA, hãy ghi dạng Khu_vực/Thành_phố, ví dụ Asia/Seoul.",
+            code="invalid_time_zone",
+            params={"value": value},
+        )
+
+
 def publication_time(status: str, published_at: datetime.datetime | None) -> datetime.datetime | None:
     """Publishing without a time means publishing now; a time already set (perhaps in the future) stays."""
     if status == Status.PUBLISHED and published_at is None:
@@ -104,8 +158,12 @@ class ProvinceQuerySet(SlugKeyedQuerySet):
     def current(self) -> ProvinceQuerySet:
         return self.filter(is_current=True)
 
+    def family_of(self, province: Province) -> ProvinceQuerySet:
+        """The unit and, for a current unit, the old units merged into it; lazy, so usable as a subquery."""
+        return self.filter(Q(pk=province.pk) | Q(merged_into=province.pk))
 
-class Province(NamedInLanguages, models.Model):
+
+class Province(NamedInLanguages, Searchable):
     """A province-level unit, before or after the merger of 1 July 2025.
 
     All 63 pre-merger units are rows; the 34 current units are those with ``is_current``,
@@ -190,7 +248,7 @@ class Province(NamedInLanguages, models.Model):
         return [self.pk, *self.merged_units.values_list("pk", flat=True)]
 
 
-class Country(NamedInLanguages, models.Model):
+class Country(NamedInLanguages, Searchable):
     code = models.CharField(
         "mã ISO 3166-1",
         max_length=2,
@@ -201,6 +259,9 @@ class Country(NamedInLanguages, models.Model):
     name = models.CharField("tên", max_length=100)
     name_en = models.CharField("tên tiếng Anh", max_length=100)
     name_ko = models.CharField("tên tiếng Hàn", max_length=100)
+    aliases = models.TextField(
+        "tên gọi khác", blank=True, help_text="Mỗi dòng một tên, ví dụ “Republic of Korea” hay “한국”."
+    )
 
     objects = CodeKeyedQuerySet.as_manager()
 
@@ -366,7 +427,7 @@ def remove_deleted_image_files(sender: type[Image], instance: Image, **kwargs: A
         remove_files_on_commit(instance.file.storage, instance.file.name)
 
 
-class Partner(NamedInLanguages, TranslatedContent, models.Model):
+class Partner(NamedInLanguages, TranslatedContent, Searchable):
     """An organisation or a foreign locality that Vietnamese provinces work with."""
 
     translation_key = "description"
@@ -388,12 +449,13 @@ class Partner(NamedInLanguages, TranslatedContent, models.Model):
     aliases = models.TextField("tên gọi khác", blank=True, help_text="Mỗi dòng một tên, ví dụ “Pusan”.")
     kind = models.CharField("loại", max_length=20, choices=Kind.choices)
     country = models.ForeignKey(Country, verbose_name="quốc gia", on_delete=models.PROTECT, related_name="partners")
-    description = models.TextField("mô tả", blank=True)
+    description = models.TextField("mô tả", blank=True, help_text=RICH_TEXT_HELP)
     website = models.URLField("trang web", blank=True)
     logo = models.ForeignKey(
         Image, verbose_name="logo", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
+    rich_text_fields = ("description", "description_vi", "description_en", "description_ko")
     objects = SlugKeyedQuerySet.as_manager()
 
     class Meta:
@@ -470,34 +532,60 @@ class Partnership(models.Model):
     def get_absolute_url(self) -> str:
         return f"{reverse('newsroom:partnership-list')}#partnership-{self.pk}"
 
-    def upcoming_anniversary(self, today: datetime.date | None = None) -> tuple[int, int] | None:
-        """The next round (every fifth) anniversary within a year, as (years, calendar year).
+    def clean(self) -> None:
+        if self.established_on and self.established_year and self.established_on.year != self.established_year:
+            raise ValidationError({"established_year": "Năm thiết lập phải trùng với năm của ngày thiết lập."})
 
-        With only a year known, an anniversary this year may still be ahead, so this year and the next count.
+    def upcoming_anniversary(self, today: datetime.date | None = None) -> Anniversary | None:
+        """The next round (every fifth) anniversary within the coming twelve months.
+
+        With the day known, the day itself must fall in that window. With only the year known, the day is not
+        invented: an anniversary this year may still be ahead and one next year may fall within twelve months,
+        so both count, and only the year is given.
         """
         today = today or timezone.localdate()
         if self.established_on:
+            window_end = same_day_in_year(today, today.year + 1)
             for year in (today.year, today.year + 1):
-                try:
-                    day = self.established_on.replace(year=year)
-                except ValueError:
-                    day = datetime.date(year, 3, 1)
+                day = same_day_in_year(self.established_on, year)
                 years = year - self.established_on.year
-                if today <= day <= today.replace(year=today.year + 1) and years > 0 and years % 5 == 0:
-                    return years, year
+                if today <= day < window_end and years > 0 and years % 5 == 0:
+                    return Anniversary(years, year, day)
             return None
         if self.established_year is None:
             return None
         for year in (today.year, today.year + 1):
             years = year - self.established_year
             if years > 0 and years % 5 == 0:
-                return years, year
+                return Anniversary(years, year, None)
         return None
 
     def years_running(self, today: datetime.date | None = None) -> int | None:
-        if self.established_year is None:
+        """Whole years since the day it was established; with only the year known, years counted as anniversaries
+        are (this year minus that year). None before it began."""
+        today = today or timezone.localdate()
+        if self.established_on:
+            if self.established_on > today:
+                return None
+            before_this_years_anniversary = same_day_in_year(self.established_on, today.year) > today
+            return today.year - self.established_on.year - int(before_this_years_anniversary)
+        if self.established_year is None or self.established_year > today.year:
             return None
-        return (today or timezone.localdate()).year - self.established_year
+        return today.year - self.established_year
+
+
+class Anniversary(NamedTuple):
+    years: int
+    year: int
+    day: datetime.date | None
+
+
+def same_day_in_year(day: datetime.date, year: int) -> datetime.date:
+    """The same calendar day in another year; 29 February becomes 1 March in a common year."""
+    try:
+        return day.replace(year=year)
+    except ValueError:
+        return datetime.date(year, 3, 1)
 
 
 class EventQuerySet(PublishableQuerySet):
@@ -521,7 +609,7 @@ class EventQuerySet(PublishableQuerySet):
         return self.select_related("province", "country", "image")
 
 
-class Event(TranslatedContent, models.Model):
+class Event(TranslatedContent, Searchable):
     """Something that happens on a given day: a visit, a ceremony, a seminar.
 
     A source often states a day without an hour, so the time of day is optional.
@@ -552,7 +640,11 @@ class Event(TranslatedContent, models.Model):
     end_date = models.DateField("ngày kết thúc", null=True, blank=True)
     end_time = models.TimeField("giờ kết thúc", null=True, blank=True)
     timezone = models.CharField(
-        "múi giờ", max_length=50, default="Asia/Ho_Chi_Minh", help_text="Múi giờ nơi diễn ra, ví dụ Asia/Seoul."
+        "múi giờ",
+        max_length=50,
+        default=VIETNAM_TIME_ZONE,
+        validators=[validate_time_zone],
+        help_text="Múi giờ IANA nơi diễn ra; đổi khi sự kiện ở nước ngoài, ví dụ Asia/Seoul.",
     )
     venue = models.CharField("địa điểm", max_length=300, blank=True)
     province = models.ForeignKey(
@@ -567,13 +659,14 @@ class Event(TranslatedContent, models.Model):
         Country, verbose_name="quốc gia", on_delete=models.PROTECT, null=True, blank=True, related_name="events"
     )
     partners = models.ManyToManyField(Partner, verbose_name="đối tác", blank=True, related_name="events")
-    description = models.TextField("mô tả", blank=True)
+    description = models.TextField("mô tả", blank=True, help_text=RICH_TEXT_HELP)
     image = models.ForeignKey(
         Image, verbose_name="ảnh", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
     updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
 
+    rich_text_fields = ("description", "description_vi", "description_en", "description_ko")
     objects = EventQuerySet.as_manager()
 
     class Meta:
@@ -600,6 +693,26 @@ class Event(TranslatedContent, models.Model):
     def is_published(self) -> bool:
         return self.status == Status.PUBLISHED and (self.published_at is None or self.published_at <= timezone.now())
 
+    def clean(self) -> None:
+        if self.start_time and self.is_abroad() and self.timezone == VIETNAM_TIME_ZONE:
+            raise ValidationError(
+                {"timezone": "Sự kiện ở nước ngoài có giờ cụ thể: hãy chọn múi giờ nơi diễn ra, ví dụ Asia/Seoul."}
+            )
+
+    def is_abroad(self) -> bool:
+        """Held outside Vietnam: a foreign country named and no province. A country beside a province is the
+        partner's."""
+        return self.province_id is None and self.country_id is not None and self.country.code != "VN"
+
+    def place(self) -> str:
+        """The venue as stated, else the province."""
+        return self.venue or (self.province.full_name if self.province else "")
+
+    def location(self) -> str:
+        """Where it happens, for calendars and search engines: the place, and the country when abroad."""
+        country = self.country.name if self.is_abroad() else ""
+        return ", ".join(part for part in (self.place(), country) if part)
+
 
 class ArticleQuerySet(PublishableQuerySet):
     def published(self) -> ArticleQuerySet:
@@ -607,25 +720,46 @@ class ArticleQuerySet(PublishableQuerySet):
         return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
 
     def for_province(self, province: Province) -> ArticleQuerySet:
-        return self.filter(
-            pk__in=Article.provinces.through.objects.filter(province_id__in=province.family_ids()).values("article_id")
-        )
+        return self.tagged("provinces", Province.objects.family_of(province).values("pk"))
 
-    def count_by_tag(self, field: str) -> dict[int, int]:
-        """How many of these articles carry each row of a many-to-many tag field, in one grouped query."""
+    def tagged(self, field: str, ids: Iterable[int] | models.QuerySet) -> ArticleQuerySet:
+        """Articles carrying any of these rows of a many-to-many tag field, each once.
+
+        A semi-join (``id IN (SELECT article_id …)``) rather than a join: no duplicates, so no DISTINCT over the
+        wide article rows, and PostgreSQL can still walk the newest-first index.
+        """
         m2m = self.model._meta.get_field(field)
         tag_column = f"{m2m.m2m_reverse_field_name()}_id"
-        rows = (
-            m2m.remote_field.through.objects.filter(article_id__in=self.values("pk"))
-            .values(tag_column)
-            .annotate(total=Count("article_id", distinct=True))
-        )
+        links = m2m.remote_field.through.objects.filter(**{f"{tag_column}__in": ids})
+        return self.filter(pk__in=links.values("article_id"))
+
+    def hidden(self) -> ArticleQuerySet:
+        """What the public may not see: everything ``published()`` leaves out (drafts, reviews, scheduled)."""
+        return self.filter(~Q(status=Status.PUBLISHED) | Q(published_at__gt=timezone.now()))
+
+    def public_links(self, field: str) -> models.QuerySet:
+        """The rows of a tag field's table that tie a published article of this queryset to a tag.
+
+        Counted as "all rows but those of hidden articles": the hidden ones are few, so PostgreSQL hashes a few
+        thousand ids instead of every published one (25 ms instead of 130 ms per count at 100,000 articles).
+        """
+        through = self.model._meta.get_field(field).remote_field.through
+        links = through.objects.exclude(article_id__in=Article.objects.hidden().values("pk"))
+        if self.query.has_filters():
+            links = links.filter(article_id__in=self.values("pk"))
+        return links
+
+    def count_by_tag(self, field: str) -> dict[int, int]:
+        """How many published articles of this queryset carry each row of a tag field, in one grouped query."""
+        tag_column = f"{self.model._meta.get_field(field).m2m_reverse_field_name()}_id"
+        # An article carries a tag at most once (unique together), so no DISTINCT is needed.
+        rows = self.public_links(field).values(tag_column).annotate(total=Count("article_id"))
         return {row[tag_column]: row["total"] for row in rows}
 
     def count_by_current_unit(self) -> dict[int, int]:
-        """Articles per current province, each counted once even if tagged with several merged units."""
+        """Published articles per current province, each counted once even if tagged with several merged units."""
         rows = (
-            Article.provinces.through.objects.filter(article_id__in=self.values("pk"))
+            self.public_links("provinces")
             .annotate(unit=Coalesce("province__merged_into_id", "province_id"))
             .values("unit")
             .annotate(total=Count("article_id", distinct=True))
@@ -637,7 +771,7 @@ class ArticleQuerySet(PublishableQuerySet):
         return self.select_related("cover_image").prefetch_related("provinces", "countries")
 
 
-class Article(TranslatedContent, models.Model):
+class Article(TranslatedContent, Searchable):
     translation_key = "body"
 
     class Language(models.TextChoices):
@@ -648,7 +782,7 @@ class Article(TranslatedContent, models.Model):
     title = models.CharField("tiêu đề", max_length=300)
     slug = models.SlugField("slug", max_length=200, unique=True)
     lead = models.TextField("sapo", blank=True)
-    body = models.TextField("nội dung", help_text="Các đoạn cách nhau bởi một dòng trống.")
+    body = models.TextField("nội dung", help_text=RICH_TEXT_HELP)
     byline = models.CharField("tác giả", max_length=200, blank=True)
     source_name = models.CharField("ấn phẩm nguồn", max_length=200, blank=True)
     source_url = models.URLField("địa chỉ bài gốc", max_length=500, blank=True)
@@ -675,6 +809,7 @@ class Article(TranslatedContent, models.Model):
     created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
     updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
 
+    rich_text_fields = ("body", "body_vi", "body_en", "body_ko")
     objects = ArticleQuerySet.as_manager()
 
     class Meta:

@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from . import images
+from . import images, richtext
 from .forms import SubmissionForm
 from .models import (
     Article,
@@ -164,7 +164,7 @@ def approve(submission: Submission, user: AbstractBaseUser) -> Article | Event:
                 start_date=submission.event_date,
                 province=submission.province,
                 country=submission.country,
-                description=submission.text,
+                description=richtext.from_plain_text(submission.text),
                 image=pictures[0] if pictures else None,
             )
             submission.event = draft
@@ -172,7 +172,7 @@ def approve(submission: Submission, user: AbstractBaseUser) -> Article | Event:
             draft = Article.objects.create(
                 title=submission.title,
                 slug=unique_slug(Article, submission.title, f"bai-gui-{submission.pk}"),
-                body=submission.text,
+                body=richtext.from_plain_text(submission.text),
                 byline=submission.name,
                 source_name=submission.organisation,
                 status=Status.DRAFT,

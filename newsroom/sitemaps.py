@@ -4,15 +4,10 @@ from datetime import datetime
 from functools import cached_property
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
-from django.utils import timezone
 
-from .models import Article, Country, Event, Partner, Province, Status
-
-
-def published_articles_filter(prefix: str) -> Q:
-    return Q(**{f"{prefix}__status": Status.PUBLISHED, f"{prefix}__published_at__lte": timezone.now()})
+from .models import Article, Country, Event, Partner, Province
 
 
 class TranslatedSitemap(Sitemap):
@@ -43,37 +38,63 @@ class EventSitemap(TranslatedSitemap):
         return item.updated_at
 
 
+def latest_update(queryset: QuerySet, lookups: tuple[str, ...]) -> Subquery:
+    """When the most recently edited of these rows tied to the outer row (through any of the lookups) was edited."""
+    tied = Q()
+    for lookup in lookups:
+        tied |= Q(**{lookup: OuterRef("pk")})
+    return Subquery(queryset.filter(tied).order_by("-updated_at").values("updated_at")[:1])
+
+
 class TaggedPageSitemap(TranslatedSitemap):
-    """Pages that list articles change when one of their articles is published or edited."""
+    """Pages that list articles and events change when one of those is published or edited."""
 
     changefreq = "weekly"
     model: type = Province
+    article_lookups: tuple[str, ...] = ()
+    event_lookups: tuple[str, ...] = ()
 
     def items(self) -> QuerySet:
         return self.model.objects.annotate(
-            latest=Max("articles__updated_at", filter=published_articles_filter("articles"))
+            latest_article=latest_update(Article.objects.published(), self.article_lookups),
+            latest_event=latest_update(Event.objects.published(), self.event_lookups),
         ).order_by("pk")
 
     def lastmod(self, item: Province | Country | Partner) -> datetime | None:
-        return item.latest
+        return max((day for day in (item.latest_article, item.latest_event) if day), default=None)
 
 
 class ProvinceSitemap(TaggedPageSitemap):
+    """A current unit's page also lists the news and events of the units merged into it."""
+
     model = Province
+    article_lookups = ("provinces", "provinces__merged_into")
+    event_lookups = ("province", "province__merged_into")
 
 
 class CountrySitemap(TaggedPageSitemap):
-    """Only the countries that have a page worth visiting: those with content."""
+    """Only the countries that have a page worth visiting: those with published content or partners."""
 
     model = Country
+    article_lookups = ("countries",)
+    event_lookups = ("country",)
 
     def items(self) -> QuerySet:
-        with_content = Q(articles__isnull=False) | Q(partners__isnull=False) | Q(events__isnull=False)
-        return super().items().filter(pk__in=Country.objects.filter(with_content).values("pk"))
+        return (
+            super()
+            .items()
+            .filter(
+                Q(latest_article__isnull=False)
+                | Q(latest_event__isnull=False)
+                | Q(pk__in=Partner.objects.values("country_id"))
+            )
+        )
 
 
 class PartnerSitemap(TaggedPageSitemap):
     model = Partner
+    article_lookups = ("partners",)
+    event_lookups = ("partners",)
 
 
 class SectionSitemap(TranslatedSitemap):

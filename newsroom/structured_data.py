@@ -1,11 +1,14 @@
 """schema.org descriptions of pages (JSON-LD), built from the same records the pages show."""
 
+import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from . import richtext
 from .models import Article, Event, Partner
 
 SITE_NAME = _("Tòa soạn hợp tác địa phương")
@@ -52,17 +55,24 @@ def news_article(article: Article, request: HttpRequest) -> dict[str, Any]:
             "@type": "CreativeWork",
             "publisher": {"@type": "Organization", "name": article.source_name},
         }
-        if article.source_url:
-            data["isBasedOn"]["url"] = article.source_url
+        if url := richtext.web_url(article.source_url):
+            data["isBasedOn"]["url"] = url
     if article.cover_image and article.cover_image.file:
         data["image"] = request.build_absolute_uri(article.cover_image.file.url)
     return data
 
 
+def moment(day: datetime.date, time: datetime.time | None, zone: str) -> str:
+    """A day alone when no hour is stated; an hour with the offset of the place where the event happens."""
+    if time is None:
+        return day.isoformat()
+    return datetime.datetime.combine(day, time, tzinfo=ZoneInfo(zone)).isoformat(timespec="minutes")
+
+
 def event(event: Event, request: HttpRequest) -> dict[str, Any]:
-    start = event.start_date.isoformat() + (f"T{event.start_time.isoformat('minutes')}" if event.start_time else "")
-    place = event.venue or (event.province.localized_full_name if event.province else "")
-    address = ", ".join(part for part in (place, event.country.name if event.country else "") if part)
+    """The organiser is not recorded, so none is named: this site only reports the event."""
+    start = moment(event.start_date, event.start_time, event.timezone)
+    address = event.location()
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "Event",
@@ -70,13 +80,13 @@ def event(event: Event, request: HttpRequest) -> dict[str, Any]:
         "startDate": start,
         "url": request.build_absolute_uri(event.get_absolute_url()),
         "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
-        "location": {"@type": "Place", "name": place or address, "address": address},
-        "organizer": publisher(request),
+        "location": {"@type": "Place", "name": event.place() or address, "address": address},
     }
-    if event.end_date:
-        data["endDate"] = event.end_date.isoformat()
+    if event.end_date or event.end_time:
+        end_time = event.end_time if event.start_time else None
+        data["endDate"] = moment(event.end_date or event.start_date, end_time, event.timezone)
     if event.description:
-        data["description"] = event.description
+        data["description"] = richtext.plain_text(event.description)
     return data
 
 
@@ -91,8 +101,8 @@ def organization(partner: Partner, request: HttpRequest) -> dict[str, Any]:
     }
     if names:
         data["alternateName"] = names
-    if partner.website:
-        data["sameAs"] = partner.website
+    if website := richtext.web_url(partner.website):
+        data["sameAs"] = website
     if partner.description:
-        data["description"] = partner.description
+        data["description"] = richtext.plain_text(partner.description)
     return data

@@ -48,3 +48,9 @@ def hit(request: HttpRequest, scope: str, limit: int, window: int) -> Verdict:
         cache.set(key, 1, timeout=window + 5)
         count = 1
     return Verdict(allowed=count <= limit, retry_after=window_start + window - now)
+
+
+def client_address_or_none(request: HttpRequest) -> str | None:
+    """The same address for django-axes, which stores it in an IP-address column: None when there is none."""
+    network = client_network(request)
+    return None if network == "unknown" else network

@@ -25,6 +25,12 @@ def build_site() -> list[str]:
     partner = make_partner("Suwon", country=korea, name_en="Suwon", name_ko="수원시", short_name="SW")
     make_partnership(old, partner, established_year=2004)
     today = timezone.localdate()
+    busan = make_partner("Busan", country=korea)
+    # A round anniversary in the coming weeks (highlighted) and a lapsed relationship (marked).
+    soon = today + datetime.timedelta(days=20)
+    established = datetime.date(soon.year - 30, soon.month, min(soon.day, 28))
+    make_partnership(unit, busan, kind="sister_city", established_on=established)
+    make_partnership(old, busan, kind="mou", established_year=2010, status="inactive")
     past = make_event("Tiếp đoàn Suwon", province=old, country=korea, venue="tỉnh Hải Dương")
     past.partners.add(partner)
     upcoming = make_event(
@@ -75,6 +81,10 @@ def build_site() -> list[str]:
         "/events/",
         past.get_absolute_url(),
         upcoming.get_absolute_url(),
+        "/search/",
+        "/search/?q=hai+duong",
+        "/search/?q=suwon&type=partner",
+        "/search/?q=%21%21%21",
         "/submit/",
         "/submit/thanks/",
         "/khong-co-trang-nay/",

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from newsroom.models import Article, Status
 
+from .admin_forms import admin_form_data
 from .factories import (
     make_article,
     make_country,
@@ -166,3 +167,62 @@ def test_anonymous_visitor_is_sent_to_the_login_page(client):
     response = client.get(reverse("admin:newsroom_article_changelist"))
     assert response.status_code == 302
     assert reverse("admin:login") in response["Location"]
+
+
+def autocomplete(admin_client, model_name: str, field_name: str, term: str) -> list[str]:
+    response = admin_client.get(
+        reverse("admin:autocomplete"),
+        {"term": term, "app_label": "newsroom", "model_name": model_name, "field_name": field_name},
+    )
+    assert response.status_code == 200
+    return [result["text"] for result in response.json()["results"]]
+
+
+@pytest.mark.parametrize("term", ["Pusan", "pusan", "부산", "Busan", "busan metropolitan", "thanh pho busan"])
+def test_autocomplete_finds_a_partner_by_any_of_its_names(admin_client, term):
+    make_partner("Thành phố Busan", name_en="Busan Metropolitan City", name_ko="부산광역시", aliases="Pusan\n부산")
+    assert autocomplete(admin_client, "partnership", "partner", term) == ["Thành phố Busan"]
+
+
+@pytest.mark.parametrize("term", ["hai duong", "HAI DUONG", "Hải Dương", "하이즈엉"])
+def test_autocomplete_finds_a_province_with_or_without_diacritics(admin_client, term):
+    make_province("Hải Dương", aliases="하이즈엉")
+    make_province("Hải Phòng")
+    assert autocomplete(admin_client, "partnership", "province", term) == ["Hải Dương"]
+
+
+@pytest.mark.parametrize("term", ["han quoc", "Republic of Korea", "한국", "south korea"])
+def test_autocomplete_finds_a_country_by_any_of_its_names(admin_client, term):
+    make_country("KR", aliases="Republic of Korea\n한국")
+    make_country("JP", name="Nhật Bản", name_en="Japan", name_ko="일본")
+    assert autocomplete(admin_client, "partner", "country", term) == ["Hàn Quốc"]
+
+
+def test_changelist_search_ignores_diacritics(admin_client):
+    make_article("Đoàn Đà Nẵng thăm Busan")
+    page = admin_client.get(reverse("admin:newsroom_article_changelist"), {"q": "doan da nang"}).content.decode()
+    assert "Đoàn Đà Nẵng thăm Busan" in page
+
+
+@pytest.mark.parametrize(("zone", "saved"), [("Asia/Seoul", True), ("GMT+9", False)])
+def test_event_form_takes_only_an_iana_time_zone(admin_client, content, zone, saved):
+    event = content["event"]
+    url = reverse("admin:newsroom_event_change", args=[event.pk])
+    data = admin_form_data(admin_client.get(url))
+    data.update({"timezone": zone, "start_time": "10:00"})
+    response = admin_client.post(url, data)
+    event.refresh_from_db()
+    assert (response.status_code == 302) is saved
+    assert (event.timezone == zone) is saved
+    if not saved:
+        assert "không phải múi giờ IANA" in response.content.decode()
+
+
+def test_partnership_form_refuses_a_year_that_contradicts_the_day(admin_client, content):
+    partnership = content["partnership"]
+    url = reverse("admin:newsroom_partnership_change", args=[partnership.pk])
+    data = admin_form_data(admin_client.get(url))
+    data.update({"established_year": "1995", "established_on": "1996-05-01"})
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert "Năm thiết lập phải trùng với năm của ngày thiết lập." in response.content.decode()

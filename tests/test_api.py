@@ -3,10 +3,12 @@
 import datetime
 
 import pytest
+import yaml
 from django.core.management import call_command
 from django.utils import timezone
 
-from newsroom.models import Status
+from newsroom.filters import ArticleFilter, PartnershipFilter
+from newsroom.models import Country, Province, Status
 
 from .factories import make_article, make_country, make_event, make_partner, make_partnership, make_province
 
@@ -32,7 +34,21 @@ def page_titles(client, query: str) -> list[str]:
     return [article.title for article in client.get(f"/articles/?{query}").context["articles"]]
 
 
-@pytest.mark.parametrize("query", ["", "country=kr", "province=hai-phong", "partner=suwon", "country=jp&year=2099"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "country=kr",
+        "province=hai-phong",
+        "province=hai-duong",
+        "partner=suwon",
+        "country=jp&year=2099",
+        "q=hai+duong",
+        "q=Nhật",
+        f"date_after={datetime.date.today() - datetime.timedelta(days=2)}&country=kr",
+        "date_before=2000-01-01",
+    ],
+)
 def test_article_api_matches_the_page_filters(client, content, query):
     response = client.get(f"/api/articles/?{query}")
     assert response.status_code == 200
@@ -50,6 +66,12 @@ def test_article_published_after_startup_appears(client, content):
     client.get("/api/articles/")
     make_article("Tin vừa đăng")
     assert "Tin vừa đăng" in [item["title"] for item in client.get("/api/articles/").json()["results"]]
+
+
+def test_event_published_after_startup_appears(client, content):
+    client.get("/api/events/")
+    make_event("Sự kiện vừa đăng", published_at=timezone.now())
+    assert "Sự kiện vừa đăng" in [item["title"] for item in client.get("/api/events/").json()["results"]]
 
 
 def test_article_detail_carries_tags(client, content):
@@ -90,6 +112,27 @@ def test_partnership_api_matches_the_directory(client, content):
     assert api == page == [("hai-duong", "suwon")]
 
 
+@pytest.mark.parametrize(
+    "query", ["", "province=hai-phong", "province=hai-duong", "kind=friendship", "kind=sister_city", "country=jp"]
+)
+def test_partnership_api_answers_every_directory_filter_as_the_page_does(client, content, query):
+    make_partnership(
+        Province.objects.get(slug="hai-phong"),
+        make_partner("Osaka 2", country=Country.objects.get(code="JP")),
+        kind="sister_city",
+    )
+    api = [item["id"] for item in client.get(f"/api/partnerships/?{query}").json()["results"]]
+    page = [p.pk for p in client.get(f"/partnerships/?{query}").context["partnerships"]]
+    assert api == page
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/articles/%00/", "/api/events/a%00b/", "/api/partners/%C4%91/", "/api/partnerships/9999999999999/"]
+)
+def test_lookup_that_cannot_be_a_key_is_not_found(client, content, path):
+    assert client.get(path).status_code == 404
+
+
 def test_api_is_read_only(client, content):
     assert client.post("/api/articles/", {"title": "x"}).status_code == 405
     assert client.delete("/api/articles/tin-hai-duong/").status_code == 405
@@ -98,6 +141,14 @@ def test_api_is_read_only(client, content):
 def test_openapi_schema_is_valid(tmp_path):
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yml"))
     assert "/api/articles/" in (tmp_path / "schema.yml").read_text()
+
+
+def test_schema_documents_the_page_filters(client):
+    paths = yaml.safe_load(client.get("/api/schema/").content)["paths"]
+    documented = {path: {p["name"] for p in paths[path]["get"]["parameters"]} for path in paths}
+    assert documented["/api/articles/"] >= {*ArticleFilter.base_filters, "page"}
+    assert documented["/api/partnerships/"] >= {*PartnershipFilter.base_filters, "page"}
+    assert documented["/api/events/"] >= {"province", "country", "partner", "kind", "date_after", "date_before"}
 
 
 def test_schema_is_served(client):

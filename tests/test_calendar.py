@@ -61,6 +61,12 @@ def test_event_in_vietnam_is_located_in_its_province(client):
     assert str(component["LOCATION"]) == "Tỉnh Quảng Trị"
 
 
+def test_event_abroad_without_a_venue_is_located_in_its_country(client):
+    event = make_event("Hội chợ", country=make_country("KR"))
+    [component] = parse(client, f"/events/{event.slug}/calendar.ics").walk("VEVENT")
+    assert str(component["LOCATION"]) == "Hàn Quốc"
+
+
 def test_every_event_has_a_stable_uid_and_url(client):
     event = make_event("Lễ ra mắt")
     [component] = parse(client, "/events.ics").walk("VEVENT")
@@ -79,3 +85,55 @@ def test_calendar_query_count_does_not_grow_with_events(client, django_assert_ma
         make_event(f"Sự kiện {number}", country=korea, province=province)
     with django_assert_max_num_queries(2):
         assert len(parse(client, "/events.ics").walk("VEVENT")) == 40
+
+
+def test_hour_in_vietnam_comes_with_its_time_zone_definition(client):
+    event = make_event("Tọa đàm", start_time=datetime.time(9, 0))
+    calendar = parse(client, f"/events/{event.slug}/calendar.ics")
+    [component] = calendar.walk("VEVENT")
+    assert component["DTSTART"].params["TZID"] == "Asia/Ho_Chi_Minh"
+    assert component.decoded("DTSTART") == datetime.datetime(2025, 8, 13, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    assert [str(zone["TZID"]) for zone in calendar.walk("VTIMEZONE")] == ["Asia/Ho_Chi_Minh"]
+
+
+def test_calendar_defines_every_zone_its_events_use(client):
+    make_event("Tọa đàm", start_time=datetime.time(9, 0))
+    make_event("Hội thảo tại Busan", start_time=datetime.time(10, 0), timezone="Asia/Seoul")
+    calendar = parse(client, "/events.ics")
+    assert sorted(str(zone["TZID"]) for zone in calendar.walk("VTIMEZONE")) == ["Asia/Ho_Chi_Minh", "Asia/Seoul"]
+
+
+def test_calendar_follows_rfc_5545_required_properties_and_lines(client):
+    make_event("Lễ ra mắt " + "rất dài " * 20, description="Mô tả có dấu, đủ dài để phải gập dòng. " * 5)
+    make_event("Tọa đàm", start_time=datetime.time(9, 0))
+    response = client.get("/events.ics")
+    lines = response.content.split(b"\r\n")
+    assert lines[-1] == b"" and all(b"\n" not in line for line in lines)
+    assert all(len(line) <= 75 for line in lines)
+    calendar = icalendar.Calendar.from_ical(response.content)
+    for component in calendar.walk("VEVENT"):
+        assert {"UID", "DTSTAMP", "DTSTART"} <= set(component)
+        assert component["DTSTAMP"].to_ical().endswith(b"Z")
+
+
+def test_uid_stays_the_same_when_the_event_is_edited(client):
+    event = make_event("Lễ ra mắt")
+    [before] = parse(client, "/events.ics").walk("VEVENT")
+    event.title = "Lễ ra mắt (cập nhật)"
+    event.start_date = datetime.date(2025, 8, 14)
+    event.save()
+    [after] = parse(client, "/events.ics").walk("VEVENT")
+    assert str(after["SUMMARY"]) == "Lễ ra mắt (cập nhật)"
+    assert str(after["UID"]) == str(before["UID"])
+
+
+def test_event_pages_link_their_calendars(client):
+    event = make_event("Lễ ra mắt")
+    listing = client.get("/events/").content.decode()
+    assert (
+        '<link rel="alternate" type="text/calendar" title="Sự kiện hợp tác địa phương" href="/events.ics">' in listing
+    )
+    assert (
+        f'href="/events/{event.slug}/calendar.ics" type="text/calendar"'
+        in client.get(event.get_absolute_url()).content.decode()
+    )

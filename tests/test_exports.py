@@ -2,11 +2,15 @@
 
 import csv
 import datetime
+import html
 import io
 import json
+import re
 
 import pytest
 from django.utils import timezone
+
+from newsroom.models import Article, Country, Partner, Province
 
 from .factories import make_article, make_country, make_partner, make_partnership, make_province
 
@@ -50,6 +54,16 @@ def test_article_csv_matches_the_filtered_page(client, content, query):
 def test_article_json_matches_the_filtered_page(client, content, query):
     _, text = download(client, f"/articles/?{query}&format=json")
     assert [row["title"] for row in json.loads(text)] == page_titles(client, f"/articles/?{query}")
+
+
+@pytest.mark.parametrize(("path", "query"), [("/articles/", "q=khong-co-tin-nao"), ("/partnerships/", "kind=mou")])
+def test_empty_csv_still_has_its_header_and_the_json_columns(client, content, path, query):
+    _, empty = download(client, f"{path}?{query}&format=csv")
+    _, full_csv = download(client, f"{path}?format=csv")
+    _, full_json = download(client, f"{path}?format=json")
+    header = next(csv.reader(io.StringIO(empty)))
+    assert list(csv.DictReader(io.StringIO(empty))) == []
+    assert header == next(csv.reader(io.StringIO(full_csv))) == list(json.loads(full_json)[0])
 
 
 def test_article_export_carries_tags_and_source_facts(client, content):
@@ -96,10 +110,14 @@ def test_export_query_count_does_not_grow_with_rows(client, django_assert_max_nu
 @pytest.mark.parametrize(
     ("year", "established_on", "today", "expected"),
     [
-        (1995, None, datetime.date(2025, 8, 1), (30, 2025)),
-        (1996, None, datetime.date(2025, 11, 22), (30, 2026)),
+        (1995, None, datetime.date(2025, 8, 1), (30, 2025, None)),
+        (1996, None, datetime.date(2025, 11, 22), (30, 2026, None)),
         (2004, None, datetime.date(2026, 11, 22), None),
-        (None, datetime.date(1995, 8, 13), datetime.date(2025, 8, 1), (30, 2025)),
+        (None, datetime.date(1995, 8, 13), datetime.date(2025, 8, 1), (30, 2025, datetime.date(2025, 8, 13))),
+        (None, datetime.date(1996, 8, 13), datetime.date(2025, 8, 14), (30, 2026, datetime.date(2026, 8, 13))),
+        (None, datetime.date(1996, 8, 13), datetime.date(2025, 8, 13), None),
+        (None, datetime.date(1996, 2, 29), datetime.date(2025, 3, 2), (30, 2026, datetime.date(2026, 3, 1))),
+        (None, datetime.date(1999, 2, 28), datetime.date(2028, 2, 29), (30, 2029, datetime.date(2029, 2, 28))),
         (None, datetime.date(1995, 8, 13), datetime.date(2025, 8, 14), None),
         (None, None, datetime.date(2025, 8, 1), None),
     ],
@@ -118,3 +136,45 @@ def test_directory_highlights_round_anniversaries(client):
     page = client.get("/partnerships/").content.decode()
     assert page.count('class="anniversary"') == 1
     assert f"<strong>30 năm ({year})</strong>" in page
+
+
+def test_directory_gives_the_day_of_an_anniversary_when_the_day_is_known(client):
+    soon = timezone.localdate() + datetime.timedelta(days=10)
+    established = datetime.date(soon.year - 25, soon.month, min(soon.day, 28))
+    make_partnership(make_province("Hồ Chí Minh"), make_partner("Busan"), established_on=established)
+    page = client.get("/partnerships/").content.decode()
+    anniversary = established.replace(year=established.year + 25)
+    assert f"<strong>25 năm ({anniversary:%d/%m/%Y})</strong>" in page
+
+
+def download_links(page: str) -> list[str]:
+    return [html.unescape(href) for href in re.findall(r'href="([^"]*format=(?:csv|json)[^"]*)"', page)]
+
+
+@pytest.mark.parametrize(
+    "path", ["/provinces/hai-phong/", "/provinces/hai-duong/", "/countries/kr/", "/partners/suwon/"]
+)
+def test_detail_page_downloads_give_the_page_list(client, content, settings, path):
+    settings.NEWSROOM_PAGE_SIZE = 1
+    make_article(
+        "Tin thứ hai",
+        provinces=[Province.objects.get(slug="hai-duong")],
+        countries=[Country.objects.get(code="KR")],
+        partners=[Partner.objects.get(slug="suwon")],
+    )
+    response = client.get(path)
+    listed = [article.title for article in response.context["page_obj"].paginator.object_list]
+    links = download_links(response.content.decode())
+    assert len(links) == 2 and len(listed) == 2
+    for link in links:
+        _, text = download(client, link)
+        rows = json.loads(text) if "format=json" in link else list(csv.DictReader(io.StringIO(text)))
+        assert [row["title"] for row in rows] == listed, link
+
+
+@pytest.mark.parametrize("path", ["/countries/jp/", "/partners/osaka/"])
+def test_detail_page_without_news_offers_no_download(client, content, path):
+    Article.objects.filter(countries__code="JP").delete()
+    response = client.get(path)
+    assert response.status_code == 200
+    assert download_links(response.content.decode()) == []

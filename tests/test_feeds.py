@@ -2,6 +2,7 @@
 
 import datetime
 import xml.etree.ElementTree as ET
+from email.utils import parsedate_to_datetime
 
 import pytest
 from django.utils import timezone
@@ -57,7 +58,35 @@ def test_partner_feed(client):
 
 
 @pytest.mark.parametrize(
-    "path", ["/provinces/khong-co/feed/", "/countries/zz/feed/", "/countries/KR/feed/", "/partners/khong-co/feed/"]
+    "path", ["/feeds/latest/", "/provinces/hai-phong/feed/", "/countries/kr/feed/", "/partners/suwon/feed/"]
+)
+def test_every_feed_is_rss_2_with_each_items_required_elements(client, path):
+    unit = make_province("Hải Phòng")
+    korea = make_country("KR")
+    suwon = make_partner("Suwon", country=korea)
+    article = make_article("Tin Hải Phòng", lead="", provinces=[unit], countries=[korea], partners=[suwon])
+    response = client.get(path)
+    root = ET.fromstring(response.content)
+    assert root.tag == "rss" and root.get("version") == "2.0"
+    self_link = root.find("channel/{http://www.w3.org/2005/Atom}link")
+    assert self_link.get("rel") == "self" and self_link.get("href") == f"http://testserver{path}"
+    [item] = feed_items(client, path)
+    assert item.findtext("title") == "Tin Hải Phòng"
+    assert item.findtext("link") == item.findtext("guid") == f"http://testserver{article.get_absolute_url()}"
+    assert item.findtext("description") == "Đoạn thứ nhất."
+    assert parsedate_to_datetime(item.findtext("pubDate")) == article.published_at.replace(microsecond=0)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/provinces/khong-co/feed/",
+        "/countries/zz/feed/",
+        "/countries/KR/feed/",
+        "/countries/k%00/feed/",
+        "/countries/kor/feed/",
+        "/partners/khong-co/feed/",
+    ],
 )
 def test_feed_of_unknown_object_is_not_found(client, path):
     make_country("KR")
@@ -68,8 +97,9 @@ def test_pages_advertise_their_feeds(client):
     unit = make_province("Hải Phòng")
     korea = make_country("KR")
     suwon = make_partner("Suwon", country=korea)
-    home = client.get("/").content.decode()
-    assert 'rel="alternate" type="application/rss+xml"' in home and 'href="/feeds/latest/"' in home
+    for path in ("/", "/articles/"):
+        page = client.get(path).content.decode()
+        assert '<link rel="alternate" type="application/rss+xml"' in page and 'href="/feeds/latest/"' in page
     assert 'href="/provinces/hai-phong/feed/"' in client.get(unit.get_absolute_url()).content.decode()
     assert 'href="/countries/kr/feed/"' in client.get(korea.get_absolute_url()).content.decode()
     assert 'href="/partners/suwon/feed/"' in client.get(suwon.get_absolute_url()).content.decode()

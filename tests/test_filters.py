@@ -87,6 +87,28 @@ def test_date_range_filter(client, tagged):
     assert titles(response) == ["Hải Dương đón đoàn Suwon"]
 
 
+def test_date_filters_count_whole_local_days(client):
+    make_article("Tin đêm khuya", published_at=datetime.datetime(2023, 5, 1, 23, 30, tzinfo=VN_TZ))
+    assert titles(client.get("/articles/?date_after=2023-05-01&date_before=2023-05-01")) == ["Tin đêm khuya"]
+    assert titles(client.get("/articles/?date_after=2023-05-02")) == []
+    assert titles(client.get("/articles/?date_before=2023-04-30")) == []
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("date_after=0001-01-01", True),
+        ("date_before=9999-12-31", True),
+        ("date_after=9999-12-31", False),
+        ("date_before=0001-01-01", False),
+    ],
+)
+def test_extreme_dates_answer_without_error(client, tagged, query, found):
+    response = client.get(f"/articles/?{query}")
+    assert response.status_code == 200
+    assert bool(titles(response)) is found
+
+
 def test_text_filter_matches_title_lead_and_body(client, tagged):
     make_article("Bài khác", body="Có nhắc tới tình nguyện viên KOICA.")
     assert titles(client.get("/articles/?q=KOICA")) == ["Bài khác"]

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -107,6 +108,35 @@ def test_partnership_years_running():
     assert partnership.years_running(datetime.date(2025, 8, 13)) == 30
 
 
+@pytest.mark.parametrize(
+    ("established_on", "today", "expected"),
+    [
+        (datetime.date(1995, 8, 13), datetime.date(2025, 8, 12), 29),
+        (datetime.date(1995, 8, 13), datetime.date(2025, 8, 13), 30),
+        (datetime.date(2004, 2, 29), datetime.date(2025, 2, 28), 20),
+        (datetime.date(2004, 2, 29), datetime.date(2025, 3, 1), 21),
+        (datetime.date(2030, 1, 1), datetime.date(2025, 8, 13), None),
+    ],
+)
+def test_partnership_years_running_counts_whole_years_from_a_known_day(established_on, today, expected):
+    partnership = make_partnership(make_province(), make_partner(), established_on=established_on)
+    assert partnership.years_running(today) == expected
+
+
+def test_partnership_established_later_than_today_has_no_age_yet():
+    partnership = make_partnership(make_province(), make_partner(), established_year=2030)
+    assert partnership.years_running(datetime.date(2025, 8, 13)) is None
+
+
+def test_partnership_year_must_match_its_day():
+    partnership = make_partnership(
+        make_province(), make_partner(), established_year=1995, established_on=datetime.date(1996, 5, 1)
+    )
+    with pytest.raises(ValidationError) as error:
+        partnership.full_clean()
+    assert "established_year" in error.value.message_dict
+
+
 def test_partnership_without_a_year_has_no_age():
     partnership = make_partnership(make_province(), make_partner(), established_year=None)
     assert partnership.years_running() is None
@@ -150,6 +180,23 @@ def test_count_by_tag_counts_only_the_given_articles():
     make_article(countries=[korea])
     make_article(countries=[korea], status=Status.DRAFT)
     assert Article.objects.published().count_by_tag("countries") == {korea.pk: 1}
+
+
+def test_counts_over_all_articles_leave_out_drafts_and_scheduled_ones():
+    korea = make_country()
+    unit = make_province("Hải Phòng")
+    make_article(countries=[korea], provinces=[unit])
+    make_article(countries=[korea], provinces=[unit], status=Status.REVIEW, published_at=None)
+    make_article(countries=[korea], provinces=[unit], published_at=timezone.now() + datetime.timedelta(hours=1))
+    assert Article.objects.count_by_tag("countries") == {korea.pk: 1}
+    assert Article.objects.count_by_current_unit() == {unit.pk: 1}
+
+
+def test_counts_over_a_filtered_queryset_count_only_its_published_articles():
+    korea = make_country()
+    make_article("Một", countries=[korea])
+    make_article("Hai", countries=[korea])
+    assert Article.objects.filter(title="Một").count_by_tag("countries") == {korea.pk: 1}
 
 
 def test_upcoming_and_past_events():
@@ -200,3 +247,36 @@ def test_natural_keys_round_trip():
 def test_merged_province_has_no_current_code():
     unit = make_province("Hải Phòng")
     assert_refused(lambda: make_province("Hải Dương", merged_into=unit, code="30"))
+
+
+@pytest.mark.parametrize("zone", ["Asia/Seoul", "Europe/Paris", "Asia/Ho_Chi_Minh"])
+def test_event_accepts_an_iana_time_zone(zone):
+    make_event(timezone=zone).full_clean()
+
+
+@pytest.mark.parametrize("zone", ["Seoul", "GMT+9", "Asia/Hanoi", "../etc/passwd", ""])
+def test_event_refuses_a_time_zone_the_calendar_cannot_use(zone):
+    with pytest.raises(ValidationError) as error:
+        make_event(timezone=zone).full_clean()
+    assert "timezone" in error.value.message_dict
+
+
+def test_timed_event_abroad_must_say_its_time_zone():
+    event = make_event(country=make_country("KR"), start_time=datetime.time(10, 0))
+    with pytest.raises(ValidationError) as error:
+        event.full_clean()
+    assert "timezone" in error.value.message_dict
+    event.timezone = "Asia/Seoul"
+    event.full_clean()
+
+
+def test_timed_event_in_a_province_keeps_vietnam_time_whatever_the_partners_country():
+    make_event(province=make_province(), country=make_country("KR"), start_time=datetime.time(10, 0)).full_clean()
+
+
+def test_timed_event_in_vietnam_without_a_province_keeps_vietnam_time():
+    make_event(country=make_country("VN", name="Việt Nam"), start_time=datetime.time(10, 0)).full_clean()
+
+
+def test_event_abroad_without_an_hour_needs_no_time_zone():
+    make_event(country=make_country("KR")).full_clean()

@@ -7,25 +7,12 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.test import Client
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 
+from .browser import axe_violations
 from .factories import image_upload, make_article, make_event, make_user
 from .pages import build_site
 
 VNU_JAR = Path(settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
-AXE_SCRIPT = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM_FLAGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
 
 
 def html_errors(pages: list[bytes], directory: Path) -> list[str]:
@@ -73,27 +60,13 @@ def test_pages_reached_by_posting_or_signing_in_are_valid_html(client, tmp_path,
     assert html_errors([response.content for response in responses], tmp_path) == []
 
 
-@pytest.fixture(scope="module")
-def browser():
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in CHROMIUM_FLAGS:
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    yield driver
-    driver.quit()
-
-
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("width", [1280, 375])
 def test_every_public_page_passes_axe(live_server, browser, width):
     browser.set_window_size(width, 900)
-    axe = AXE_SCRIPT.read_text()
     violations = []
     for path in build_site():
         browser.get(live_server.url + path)
-        browser.execute_script(axe)
-        result = browser.execute_async_script("const done = arguments[0]; axe.run(document).then(done);")
-        violations += [f"{path}: {item['id']} ({item['impact']}) {item['help']}" for item in result["violations"]]
+        violations += [f"{path}: {violation}" for violation in axe_violations(browser)]
     assert violations == []

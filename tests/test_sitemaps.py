@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.utils import timezone
 
-from newsroom.models import Status
+from newsroom.models import Article, Status
 
 from .factories import make_article, make_country, make_event, make_partner, make_province
 
@@ -46,8 +46,11 @@ def test_sitemap_leaves_out_drafts_scheduled_and_unpublished(client):
     scheduled = make_article("Tin hẹn giờ", published_at=timezone.now() + datetime.timedelta(days=1))
     archived = make_article("Tin lưu trữ", status=Status.ARCHIVED)
     draft_event = make_event("Sự kiện nháp", status=Status.DRAFT)
+    scheduled_event = make_event("Sự kiện hẹn giờ", published_at=timezone.now() + datetime.timedelta(days=1))
+    archived_event = make_event("Sự kiện lưu trữ", status=Status.ARCHIVED)
+    in_review = make_article("Tin chờ duyệt", status=Status.REVIEW)
     entries = sitemap_entries(client)
-    for hidden in (draft, scheduled, archived, draft_event):
+    for hidden in (draft, scheduled, archived, in_review, draft_event, scheduled_event, archived_event):
         assert hidden.get_absolute_url() not in entries
 
 
@@ -61,3 +64,38 @@ def test_robots_points_to_the_sitemap(client):
     assert response["Content-Type"].startswith("text/plain")
     assert "Sitemap: http://testserver/sitemap.xml" in response.content.decode()
     assert "Disallow: /admin/" in response.content.decode()
+
+
+def test_sitemap_leaves_out_a_country_whose_only_content_is_a_draft(client):
+    japan = make_country("JP", name="Nhật Bản")
+    make_article("Tin nháp", status=Status.DRAFT, countries=[japan])
+    make_event("Sự kiện nháp", status=Status.DRAFT, country=japan)
+    assert "/countries/jp/" not in sitemap_entries(client)
+
+
+def test_current_unit_changes_when_news_of_a_merged_unit_is_edited(client):
+    unit = make_province("Hải Phòng")
+    old = make_province("Hải Dương", merged_into=unit)
+    article = make_article("Tin Hải Dương", provinces=[old])
+    Article.objects.filter(pk=article.pk).update(updated_at=timezone.now() - datetime.timedelta(days=3))
+    assert (
+        sitemap_entries(client)["/provinces/hai-phong/"]
+        == (timezone.localdate() - datetime.timedelta(days=3)).isoformat()
+    )
+
+
+def test_page_with_only_an_event_changes_when_the_event_does(client):
+    korea = make_country("KR")
+    partner = make_partner("Suwon", country=korea)
+    event = make_event("Tiếp đoàn Suwon", country=korea, province=make_province("Quảng Trị"))
+    event.partners.add(partner)
+    entries = sitemap_entries(client)
+    today = timezone.localdate().isoformat()
+    assert entries["/countries/kr/"] == entries["/partners/suwon/"] == entries["/provinces/quang-tri/"] == today
+
+
+def test_sitemap_lists_every_province_old_and_current(client):
+    unit = make_province("Hải Phòng")
+    make_province("Hải Dương", merged_into=unit)
+    entries = sitemap_entries(client)
+    assert "/provinces/hai-phong/" in entries and "/provinces/hai-duong/" in entries

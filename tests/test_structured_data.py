@@ -1,5 +1,6 @@
 """Sharing metadata and JSON-LD: present, valid JSON, and safe whatever the content says."""
 
+import datetime
 import json
 import re
 
@@ -41,6 +42,32 @@ def test_event_page_describes_an_event(client):
     assert data["location"]["address"] == "Busan, Hàn Quốc"
 
 
+def test_event_in_vietnam_is_not_placed_in_its_partners_country(client):
+    event = make_event("Tọa đàm", province=make_province("Quảng Trị"), country=make_country("KR"))
+    data = by_type(client.get(event.get_absolute_url()).content.decode())["Event"]
+    assert data["location"] == {"@type": "Place", "name": "Tỉnh Quảng Trị", "address": "Tỉnh Quảng Trị"}
+
+
+def test_event_hours_carry_the_offset_of_where_the_event_happens(client):
+    event = make_event(
+        "Hội thảo tại Busan",
+        start_time=datetime.time(10, 0),
+        end_date=datetime.date(2025, 8, 14),
+        end_time=datetime.time(12, 0),
+        timezone="Asia/Seoul",
+    )
+    data = by_type(client.get(event.get_absolute_url()).content.decode())["Event"]
+    assert data["startDate"] == "2025-08-13T10:00+09:00"
+    assert data["endDate"] == "2025-08-14T12:00+09:00"
+
+
+def test_event_names_no_organiser_the_records_do_not_state(client):
+    event = make_event("Lễ ra mắt", end_date=datetime.date(2025, 8, 15))
+    data = by_type(client.get(event.get_absolute_url()).content.decode())["Event"]
+    assert "organizer" not in data
+    assert data["endDate"] == "2025-08-15"
+
+
 def test_partner_page_describes_an_organization(client):
     partner = make_partner("Thành phố Busan", name_en="Busan Metropolitan City", name_ko="부산광역시")
     data = by_type(client.get(partner.get_absolute_url()).content.decode())["Organization"]
@@ -71,3 +98,65 @@ def test_list_pages_have_breadcrumbs_visible_and_structured(client):
     page = client.get("/provinces/").content.decode()
     assert 'aria-label="Đường dẫn"' in page
     assert [i["name"] for i in by_type(page)["BreadcrumbList"]["itemListElement"]] == ["Trang chủ", "Tỉnh, thành phố"]
+
+
+@pytest.fixture
+def public_pages():
+    """Every public page below the home page, with one item of each kind to show."""
+    korea = make_country("KR")
+    unit = make_province("Hải Phòng")
+    old = make_province("Hải Dương", merged_into=unit)
+    partner = make_partner("Suwon", country=korea)
+    event = make_event("Tiếp đoàn Suwon", province=old, country=korea)
+    article = make_article("Tin Hải Dương", provinces=[old], countries=[korea], partners=[partner], events=[event])
+    return [
+        "/articles/",
+        article.get_absolute_url(),
+        "/provinces/",
+        unit.get_absolute_url(),
+        old.get_absolute_url(),
+        "/countries/",
+        korea.get_absolute_url(),
+        "/partners/",
+        partner.get_absolute_url(),
+        "/partnerships/",
+        "/events/",
+        event.get_absolute_url(),
+        "/submit/",
+        "/submit/thanks/",
+    ]
+
+
+def test_every_public_page_has_canonical_url_and_sharing_cards(client, public_pages):
+    for path in ["/", *public_pages]:
+        page = client.get(path).content.decode()
+        url = f"http://testserver{path}"
+        assert f'<link rel="canonical" href="{url}">' in page, path
+        assert f'<meta property="og:url" content="{url}">' in page, path
+        for meta in ('property="og:title"', 'property="og:description"', 'name="twitter:card"', 'name="twitter:title"'):
+            assert re.search(rf'<meta {meta} content="[^"]+">', page), (path, meta)
+
+
+def test_every_page_below_home_has_visible_and_structured_breadcrumbs(client, public_pages):
+    for path in public_pages:
+        page = client.get(path).content.decode()
+        assert '<nav class="breadcrumbs" aria-label="Đường dẫn">' in page, path
+        items = by_type(page)["BreadcrumbList"]["itemListElement"]
+        assert items[0]["name"] == "Trang chủ" and len(items) >= 2, path
+        assert items[-1]["item"] == f"http://testserver{path}", path
+
+
+def test_home_page_has_no_breadcrumbs(client):
+    page = client.get("/").content.decode()
+    assert "BreadcrumbList" not in page and 'aria-label="Đường dẫn"' not in page
+
+
+def test_later_page_of_a_list_is_its_own_canonical_page_without_filters(client, settings):
+    settings.NEWSROOM_PAGE_SIZE = 1
+    korea = make_country("KR")
+    make_article("Tin một", countries=[korea])
+    make_article("Tin hai", countries=[korea])
+    page = client.get("/articles/?country=kr&page=2").content.decode()
+    assert '<link rel="canonical" href="http://testserver/articles/?page=2">' in page
+    first = client.get("/articles/?page=1").content.decode()
+    assert '<link rel="canonical" href="http://testserver/articles/">' in first

@@ -208,7 +208,9 @@ def test_country_page_redirects_upper_case_code(client, korea):
     assert response["Location"] == "/countries/kr/"
 
 
-@pytest.mark.parametrize("path", ["/countries/zz/", "/countries/korea/", "/countries/k/"])
+@pytest.mark.parametrize(
+    "path", ["/countries/zz/", "/countries/korea/", "/countries/k/", "/countries/k%00/", "/countries/%C4%91%C4%91/"]
+)
 def test_unknown_country_is_not_found(client, korea, path):
     assert client.get(path).status_code == 404
 
@@ -239,6 +241,11 @@ def test_partnership_directory_shows_kind_year_and_years_running(client, hai_duo
     assert "<td>2004</td>" in page
     assert f"<td>{expected_years}</td>" in page
     assert "nay thuộc Hải Phòng" in page
+
+
+def test_partnership_directory_says_when_a_relationship_has_lapsed(client, hai_duong, suwon):
+    make_partnership(hai_duong, suwon, status="inactive")
+    assert "Hữu nghị hợp tác <small>(ngừng hoạt động)</small>" in client.get("/partnerships/").content.decode()
 
 
 def test_partnership_directory_filters_by_current_unit_including_merged(client, hai_phong, hai_duong, suwon):

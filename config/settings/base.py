@@ -3,11 +3,13 @@
 Production must set SECRET_KEY and DEBUG=0; a missing secret then fails loudly.
 """
 
+import datetime
 import os
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -50,21 +52,31 @@ INSTALLED_APPS = [
     "imagekit",
     "reversion",
     "reversion_compare",
+    "axes",
     "newsroom",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "newsroom.caching.StaticFilesMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "newsroom.middleware.LocaleMiddleware",
+    "newsroom.caching.PageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
+    # Last, so its process_exception sees a database error first.
+    "newsroom.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
+# Where the admin lives; a path of one's own keeps the crowd of password-guessing robots away.
+ADMIN_PATH = os.environ.get("ADMIN_PATH", "admin/").strip("/") + "/"
 
 TEMPLATES = [
     {
@@ -74,6 +86,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
@@ -86,18 +99,46 @@ WSGI_APPLICATION = "config.wsgi.application"
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        # Connections persist across requests: opening one costs more than most of our queries.
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )
 }
+# An optional read replica of the same PostgreSQL: public reads go there, writes to the primary.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=DATABASES["default"]["CONN_MAX_AGE"], conn_health_checks=True
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["newsroom.routers.PrimaryReplicaRouter"]
+
+# An unreachable PostgreSQL must fail fast (2 s is libpq's shortest connect timeout) so visitors get the 503 page.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(os.environ.get("DB_CONNECT_TIMEOUT", "2"))
+NEWSROOM_DATABASE_RETRY_AFTER = 30  # seconds, in the 503 page's Retry-After
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Sign-in protection (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one account from one address,
+# that pair is locked out for a while; other people and other addresses can still sign in.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "lockout.html"
+AXES_HTTP_RESPONSE_CODE = 429
+# The same address the submission limit counts, so a proxy header is trusted only when CLIENT_IP_HEADER says so.
+AXES_CLIENT_IP_CALLABLE = "newsroom.throttle.client_address_or_none"
 
 # Vietnamese is the default and lives at the root; English and Korean under /en/ and /ko/.
 LANGUAGE_CODE = "vi"
@@ -120,7 +161,12 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Uploaded photos live on the local disk unless the environment names an S3-compatible bucket.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Hashed, compressed copies made by collectstatic, served by WhiteNoise; plain files while developing.
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
 }
 if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
     STORAGES["default"] = {
@@ -140,7 +186,51 @@ if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
 # Renditions are named from their source, so pages never ask storage or the database whether they exist.
 IMAGEKIT_CACHEFILE_DIR = "renditions"
 
+# Redis through Django's own backend when CACHE_URL (or REDIS_URL) names one; the process's memory otherwise.
+# "dummy://" turns caching off (the benchmark's uncached run).
+CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL") or ""
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+elif CACHE_URL == "dummy://":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# How long anonymous readers may get a stored page or fragment (any content change ends it at once); 0 = never.
+# Only with a shared cache by default: each process's own memory would not hear of an edit made in another.
+SHARED_CACHE = CACHES["default"]["BACKEND"].endswith("RedisCache")
+NEWSROOM_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600" if SHARED_CACHE else "0"))
+# Never shared: the admin, the submission form (its CSRF token is per visitor) and the API.
+NEWSROOM_UNCACHED_PATHS = ("/admin/", "/submit/", "/api/")
+
+# The benchmark's constant 2 KB page (bench/run.py); a 404 unless turned on.
+NEWSROOM_BENCH_CEILING = env_bool("BENCH_CEILING", False)
+
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+# JSON that keeps times to the microsecond, for manage.py backup and restore.
+SERIALIZATION_MODULES = {"exactjson": "newsroom.serializers"}
+
+# Headers every response carries, in development too, so tests and page checks see what production serves.
+# No 'unsafe-inline': scripts and styles come from static files; an inline one needs {% csp_nonce_attr %}.
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Photos served from object storage or a CDN come from another origin, which img-src must name.
+MEDIA_ORIGINS = env_list(
+    "MEDIA_ORIGINS", f"https://{os.environ['AWS_S3_CUSTOM_DOMAIN']}" if os.environ.get("AWS_S3_CUSTOM_DOMAIN") else ""
+)
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:", *MEDIA_ORIGINS],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
 
 NEWSROOM_PAGE_SIZE = 20
 

@@ -1,4 +1,6 @@
+import datetime
 import json
+import math
 
 from django import template
 from django.conf import settings
@@ -8,6 +10,7 @@ from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from newsroom import richtext
 from newsroom.structured_data import breadcrumb_list
 
 register = template.Library()
@@ -48,3 +51,36 @@ def page_languages(context: template.Context) -> list[dict[str, str | bool]]:
         }
         for code, name in settings.LANGUAGES
     ]
+
+
+@register.filter
+def cooloff_minutes(duration: datetime.timedelta) -> int:
+    """Whole minutes of a lockout, rounded up, for the sign-in lockout page."""
+    return math.ceil(duration.total_seconds() / 60)
+
+
+@register.filter
+def rich_text(value: str) -> SafeString:
+    """A rich-text field as cleaned HTML: the only way a body or description reaches a page."""
+    return richtext.render(value or "")
+
+
+@register.filter
+def plain_text(value: str) -> str:
+    """A rich-text field's words alone, for meta descriptions (escaped by the template as usual)."""
+    return richtext.plain_text(value or "")
+
+
+@register.filter
+def web_url(value: str) -> str:
+    """An http(s) address to link to, or nothing."""
+    return richtext.web_url(value or "")
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context: template.Context) -> str:
+    """This page's address without filters or download formats; past the first page, a list keeps its number."""
+    request = context["request"]
+    page = context.get("page_obj")
+    suffix = f"?page={page.number}" if page is not None and page.number > 1 else ""
+    return request.build_absolute_uri(request.path) + suffix

@@ -13,15 +13,24 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from newsroom.models import Article, Country, Event, Partner, Province
 
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
+# Headless, and able to run as root in CI (no sandbox) and in a small /dev/shm; the browser tests use the same.
 CHROMIUM_FLAGS = (
-    "--headless=new --no-sandbox --disable-gpu --disable-quic --no-first-run "
-    "--disable-background-networking --disable-component-update --disable-sync --disable-dev-shm-usage"
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
 )
 
 
 def public_paths() -> list[str]:
     """One page of each public kind, taken from the published content in the database."""
     paths = ["/", "/articles/", "/provinces/", "/countries/", "/partners/", "/partnerships/", "/events/", "/submit/"]
+    paths += ["/search/", "/search/?q=busan"]
     paths += [article.get_absolute_url() for article in Article.objects.published()]
     current = Province.objects.filter(is_current=True, merged_units__articles__isnull=False).first()
     merged = Province.objects.filter(is_current=False, articles__isnull=False).first()
@@ -92,7 +101,7 @@ class Command(BaseCommand):
                 [
                     str(lighthouse),
                     url,
-                    f"--chrome-flags={CHROMIUM_FLAGS}",
+                    f"--chrome-flags={' '.join(CHROMIUM_FLAGS)}",
                     f"--only-categories={','.join(categories)}",
                     "--output=json",
                     f"--output-path={output}",

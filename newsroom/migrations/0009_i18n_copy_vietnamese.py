@@ -19,7 +19,7 @@ def copy_vietnamese(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("newsroom", "0006_i18n"),
+        ("newsroom", "0008_i18n"),
     ]
 
     operations = [

@@ -6,24 +6,24 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('newsroom', '0003_workflow'),
+        ('newsroom', '0007_hardening'),
     ]
 
     operations = [
         migrations.AddField(
             model_name='article',
             name='body_en',
-            field=models.TextField(help_text='Các đoạn cách nhau bởi một dòng trống.', null=True, verbose_name='nội dung'),
+            field=models.TextField(help_text='Chỉ giữ các thẻ p, h2–h4, strong, em, a, ul/ol/li, blockquote, figure; các đoạn cách nhau bởi một dòng trống.', null=True, verbose_name='nội dung'),
         ),
         migrations.AddField(
             model_name='article',
             name='body_ko',
-            field=models.TextField(help_text='Các đoạn cách nhau bởi một dòng trống.', null=True, verbose_name='nội dung'),
+            field=models.TextField(help_text='Chỉ giữ các thẻ p, h2–h4, strong, em, a, ul/ol/li, blockquote, figure; các đoạn cách nhau bởi một dòng trống.', null=True, verbose_name='nội dung'),
         ),
         migrations.AddField(
             model_name='article',
             name='body_vi',
-            field=models.TextField(help_text='Các đoạn cách nhau bởi một dòng trống.', null=True, verbose_name='nội dung'),
+            field=models.TextField(help_text='Chỉ giữ các thẻ p, h2–h4, strong, em, a, ul/ol/li, blockquote, figure; các đoạn cách nhau bởi một dòng trống.', null=True, verbose_name='nội dung'),
         ),
         migrations.AddField(
             model_name='article',
@@ -58,17 +58,17 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='event',
             name='description_en',
-            field=models.TextField(blank=True, null=True, verbose_name='mô tả'),
+            field=models.TextField(blank=True, help_text='Chỉ giữ các thẻ p, h2–h4, strong, em, a, ul/ol/li, blockquote, figure; các đoạn cách nhau bởi một dòng trống.', null=True, verbose_name='mô tả'),
         ),
         migrations.AddField(
             model_name='event',
             name='description_ko',
-            field=models.TextField(blank=True, null=True, verbose_name='mô tả'),
+            field=models.TextField(blank=True, help_text='Chỉ giữ các thẻ p, h2–h4, strong, em, a, ul/ol/li, blockquote, figure; các đoạn cách nhau bởi một dòng trống.', null=True, verbose_name='mô tả'),
         ),
         migrations.AddField(
             model_name='event',
             name='description_vi',
-            field=models.TextField(blank=True, null=True, verbose_name='mô tả'),
+            field=models.TextField(blank=True, help_text='Chỉ giữ các thẻ p, h2–h4, strong, em, a, ul/ol/li, blockquote, figure; các đoạn cách nhau bởi một dòng trống.', null=True, verbose_name='mô tả'),
         ),
         migrations.AddField(
             model_name='event',
@@ -103,17 +103,17 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='partner',
             name='description_en',
-            field=models.TextField(blank=True, null=True, verbose_name='mô tả'),
+            field=models.TextField(blank=True, help_text='Chỉ giữ các thẻ p, h2–h4, strong, em, a, ul/ol/li, blockquote, figure; các đoạn cách nhau bởi một dòng trống.', null=True, verbose_name='mô tả'),
         ),
         migrations.AddField(
             model_name='partner',
             name='description_ko',
-            field=models.TextField(blank=True, null=True, verbose_name='mô tả'),
+            field=models.TextField(blank=True, help_text='Chỉ giữ các thẻ p, h2–h4, strong, em, a, ul/ol/li, blockquote, figure; các đoạn cách nhau bởi một dòng trống.', null=True, verbose_name='mô tả'),
         ),
         migrations.AddField(
             model_name='partner',
             name='description_vi',
-            field=models.TextField(blank=True, null=True, verbose_name='mô tả'),
+            field=models.TextField(blank=True, help_text='Chỉ giữ các thẻ p, h2–h4, strong, em, a, ul/ol/li, blockquote, figure; các đoạn cách nhau bởi một dòng trống.', null=True, verbose_name='mô tả'),
         ),
         migrations.AddField(
             model_name='partnership',

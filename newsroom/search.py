@@ -1,0 +1,350 @@
+"""Site search: articles, events and partners by any of their words or names, diacritics and case aside.
+
+Every searchable row keeps folded copies of its text (``Searchable.search_title``/``search_body``, built
+from ``folding.SOURCES``). PostgreSQL matches them with full-text search in the ``newsroom_unaccent``
+configuration over a GIN index, and also accepts titles and names within trigram distance (misspellings);
+other databases match the folded words with a regular expression. Both rank title and name matches first.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.postgres.lookups import TrigramStrictWordSimilar
+from django.contrib.postgres.search import Lexeme, SearchQuery, SearchRank, SearchVector
+from django.core.paginator import Page, Paginator
+from django.db import connection
+from django.db.models import Case, Exists, F, FloatField, Q, QuerySet, TextChoices, Value, When
+from django.db.models.fields import CharField, DateTimeField, IntegerField
+from django.db.models.functions import Cast
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import SafeString
+
+from .folding import fold_with_offsets, words
+from .models import Article, Country, Event, Partner, Province
+from .richtext import plain_text
+
+CONFIG = "newsroom_unaccent"
+MAX_QUERY_LENGTH = 200
+MAX_WORDS = 10
+PLACES_SHOWN = 10
+SNIPPET_LENGTH = 220
+# Control characters (NUL included) never belong in a query; they are dropped before anything else.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class Kind(TextChoices):
+    ARTICLE = "article", "Bài viết"
+    EVENT = "event", "Sự kiện"
+    PARTNER = "partner", "Đối tác"
+
+
+def clean_query(raw: str) -> str:
+    """What is left of a query worth searching for: printable, NFC, at most ``MAX_QUERY_LENGTH`` characters."""
+    return unicodedata.normalize("NFC", CONTROL.sub(" ", raw)).strip()[:MAX_QUERY_LENGTH]
+
+
+def on_postgresql() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def word_pattern(word: str) -> str:
+    """A regular expression for a word starting with ``word``, in the database's dialect."""
+    start = r"\m" if on_postgresql() else r"\b"
+    return start + re.escape(word)
+
+
+def title_hit(terms: list[str]) -> Case:
+    """1 when every word of the query is in the title or names, else 0: what ranks a result first."""
+    condition = Q()
+    for term in terms:
+        condition &= Q(search_title__regex=word_pattern(term))
+    return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+
+def vector() -> SearchVector:
+    return SearchVector("search_title", weight="A", config=CONFIG) + SearchVector(
+        "search_body", weight="B", config=CONFIG
+    )
+
+
+def ts_query(terms: list[str]) -> SearchQuery:
+    lexemes = Lexeme(terms[0], prefix=True)
+    for term in terms[1:]:
+        lexemes &= Lexeme(term, prefix=True)
+    return SearchQuery(lexemes, config=CONFIG)
+
+
+def text_matches(queryset: QuerySet, terms: list[str]) -> QuerySet:
+    """Rows whose folded text holds every word of the query as the start of a word, ``rank``ed.
+
+    On PostgreSQL, when no row does, titles and names within trigram distance of the query."""
+    if on_postgresql():
+        query = ts_query(terms)
+        annotated = queryset.annotate(search_vector=vector(), rank=SearchRank(F("search_vector"), query))
+        exact = annotated.filter(search_vector=query)
+        # Near spellings of titles and names, only where nothing is spelled as typed: a misspelling is found,
+        # and a correct "hai duong" is not padded out with "hai phong".
+        near = TrigramStrictWordSimilar(F("search_title"), Value(" ".join(terms)))
+        return annotated.filter(Q(search_vector=query) | (Q(near) & ~Exists(exact.values("pk"))))
+    condition = Q()
+    for term in terms:
+        pattern = word_pattern(term)
+        condition &= Q(search_title__regex=pattern) | Q(search_body__regex=pattern)
+    return queryset.annotate(rank=Value(0.0, output_field=FloatField())).filter(condition)
+
+
+def matching_places(model: type, terms: list[str]) -> QuerySet:
+    return text_matches(model.objects.all(), terms)
+
+
+@dataclass
+class Narrowing:
+    """Where the results must be about: a province (with the units merged into it) and a country."""
+
+    province: Province | None = None
+    country: Country | None = None
+
+    def family(self) -> QuerySet:
+        return Province.objects.family_of(self.province).values("pk")
+
+    def articles(self, queryset: QuerySet) -> QuerySet:
+        if self.province:
+            queryset = queryset.for_province(self.province)
+        if self.country:
+            queryset = queryset.filter(pk__in=Article.objects.filter(countries=self.country).values("pk"))
+        return queryset
+
+    def events(self, queryset: QuerySet) -> QuerySet:
+        if self.province:
+            queryset = queryset.filter(province__in=self.family())
+        if self.country:
+            queryset = queryset.filter(country=self.country)
+        return queryset
+
+    def partners(self, queryset: QuerySet) -> QuerySet:
+        if self.province:
+            queryset = queryset.filter(
+                pk__in=Partner.objects.filter(partnerships__province__in=self.family()).values("pk")
+            )
+        if self.country:
+            queryset = queryset.filter(country=self.country)
+        return queryset
+
+
+def place_links(terms: list[str]) -> dict[str, QuerySet]:
+    """Subqueries of the provinces (with their merged units), countries and partners named by the query."""
+    provinces = matching_places(Province, terms).values("pk")
+    return {
+        "provinces": Province.objects.filter(Q(pk__in=provinces) | Q(merged_into__in=provinces)).values("pk"),
+        "countries": matching_places(Country, terms).values("pk"),
+        "partners": matching_places(Partner, terms).values("pk"),
+    }
+
+
+def article_matches(terms: list[str], narrowing: Narrowing) -> QuerySet:
+    """Published articles with the words in their text, or about a place or partner the words name."""
+    links = place_links(terms)
+    linked = Article.objects.filter(
+        Q(provinces__in=links["provinces"]) | Q(countries__in=links["countries"]) | Q(partners__in=links["partners"])
+    ).values("pk")
+    published = narrowing.articles(Article.objects.published())
+    by_text = text_matches(published, terms).values("pk")
+    return published.filter(Q(pk__in=by_text) | Q(pk__in=linked)).annotate(
+        title_hit=title_hit(terms), rank=rank_of(terms), date=F("published_at")
+    )
+
+
+def rank_of(terms: list[str]) -> SearchRank | Value:
+    """Full-text rank (title words weigh more than body words) on PostgreSQL; elsewhere all equal."""
+    if on_postgresql():
+        return SearchRank(vector(), ts_query(terms))
+    return Value(0.0, output_field=FloatField())
+
+
+def event_matches(terms: list[str], narrowing: Narrowing) -> QuerySet:
+    links = place_links(terms)
+    linked = Event.objects.filter(
+        Q(province__in=links["provinces"]) | Q(country__in=links["countries"]) | Q(partners__in=links["partners"])
+    ).values("pk")
+    published = narrowing.events(Event.objects.published())
+    by_text = text_matches(published, terms).values("pk")
+    return published.filter(Q(pk__in=by_text) | Q(pk__in=linked)).annotate(
+        title_hit=title_hit(terms),
+        rank=rank_of(terms),
+        date=Cast("start_date", DateTimeField()),
+    )
+
+
+def partner_matches(terms: list[str], narrowing: Narrowing) -> QuerySet:
+    by_text = text_matches(Partner.objects.all(), terms).values("pk")
+    return (
+        narrowing.partners(Partner.objects.all())
+        .filter(pk__in=by_text)
+        .annotate(
+            title_hit=title_hit(terms),
+            rank=rank_of(terms),
+            date=Value(None, output_field=DateTimeField()),
+        )
+    )
+
+
+MATCHERS = {Kind.ARTICLE: article_matches, Kind.EVENT: event_matches, Kind.PARTNER: partner_matches}
+
+
+def as_rows(kind: str, queryset: QuerySet) -> QuerySet:
+    """One kind's matches as the columns all kinds share, so that they can be ranked in one list.
+
+    A partner named by the query comes before the stories about it, as the answer to "what is this"."""
+    return (
+        queryset.annotate(result_kind=Value(kind, output_field=CharField()))
+        .annotate(priority=Value(1 if kind == Kind.PARTNER else 0, output_field=IntegerField()))
+        .values("result_kind", "pk", "title_hit", "priority", "rank", "date")
+        .order_by()
+    )
+
+
+@dataclass
+class Hit:
+    kind: str
+    item: Any
+    snippet: SafeString
+
+
+@dataclass
+class Results:
+    query: str
+    terms: list[str]
+    counts: dict[str, int] = field(default_factory=dict)
+    page: Page | None = None
+    hits: list[Hit] = field(default_factory=list)
+    provinces: list[Province] = field(default_factory=list)
+    countries: list[Country] = field(default_factory=list)
+    respelled: bool = False
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def kind_counts(self) -> list[tuple[str, str, int]]:
+        return [(kind, label, self.counts.get(kind, 0)) for kind, label in Kind.choices]
+
+
+def fetch(kind: str, pks: list[int]) -> dict[int, Any]:
+    """The items of one kind on the page, with what their result rows show, in one or two queries."""
+    if not pks:
+        return {}
+    if kind == Kind.ARTICLE:
+        queryset = Article.objects.for_list()
+    elif kind == Kind.EVENT:
+        queryset = Event.objects.with_related()
+    else:
+        queryset = Partner.objects.select_related("country", "logo")
+    return queryset.defer("search_title", "search_body").in_bulk(pks)
+
+
+def text_of(kind: str, item: Any) -> str:
+    """The words a snippet is cut from: rich text (bodies, descriptions) without its markup."""
+    if kind == Kind.ARTICLE:
+        return "\n\n".join(filter(None, [item.lead, plain_text(item.body)]))
+    if kind == Kind.EVENT:
+        return plain_text(item.description) or item.venue
+    return plain_text(item.description) or "\n".join(filter(None, [item.name_en, item.name_ko, item.aliases]))
+
+
+def search(query: str, kinds: list[str], narrowing: Narrowing, page_number: Any, per_page: int) -> Results:
+    """Run a search: counts per kind, the requested page of ranked hits, and the places the words name.
+
+    The number of queries does not depend on the number of matches. Where nothing matches and the database
+    has no trigram matching, words close to a place or partner name are tried instead (``respelled``).
+    A page number that is not a page raises ``InvalidPage``.
+    """
+    terms = words(query)[:MAX_WORDS]
+    if not terms:
+        return Results(query=query, terms=terms)
+    results = run(query, terms, kinds, narrowing, page_number, per_page)
+    if results.total or on_postgresql():
+        return results
+    respelled = respell(terms)
+    if respelled == terms:
+        return results
+    results = run(query, respelled, kinds, narrowing, page_number, per_page)
+    results.respelled = True
+    return results
+
+
+def respell(terms: list[str]) -> list[str]:
+    """Each word that starts no word of a place or partner name replaced by the closest such word, if close."""
+    names = [Model.objects.values_list("search_title", flat=True).order_by() for Model in (Province, Country, Partner)]
+    vocabulary = {word for title in names[0].union(*names[1:]).order_by() for word in words(title)}
+    respelled = []
+    for term in terms:
+        known = any(word.startswith(term) for word in vocabulary)
+        close = [] if known else difflib.get_close_matches(term, vocabulary, n=1, cutoff=0.75)
+        respelled.append(close[0] if close else term)
+    return respelled
+
+
+def run(
+    query: str, terms: list[str], kinds: list[str], narrowing: Narrowing, page_number: Any, per_page: int
+) -> Results:
+    results = Results(query=query, terms=terms)
+    matches = {kind: MATCHERS[kind](terms, narrowing) for kind in MATCHERS}
+    results.counts = {kind: queryset.count() for kind, queryset in matches.items()}
+    rows = [as_rows(kind, matches[kind]) for kind in kinds]
+    combined = rows[0].union(*rows[1:], all=True) if len(rows) > 1 else rows[0]
+    combined = combined.order_by(
+        F("title_hit").desc(),
+        F("priority").desc(),
+        F("rank").desc(),
+        F("date").desc(nulls_last=True),
+        "result_kind",
+        "-pk",
+    )
+    paginator = Paginator(combined, per_page)
+    # The counts are known already; this spares the paginator a count over the union.
+    paginator.count = sum(results.counts[kind] for kind in kinds)
+    results.page = paginator.page(page_number)
+    page_rows = list(results.page.object_list)
+    items = {kind: fetch(kind, [row["pk"] for row in page_rows if row["result_kind"] == kind]) for kind in MATCHERS}
+    results.hits = [
+        Hit(row["result_kind"], item, snippet(text_of(row["result_kind"], item), terms))
+        for row in page_rows
+        if (item := items[row["result_kind"]].get(row["pk"]))
+    ]
+    places = {
+        model: matching_places(model, terms).defer("search_title", "search_body") for model in (Province, Country)
+    }
+    results.provinces = list(places[Province].order_by("-is_current", "name")[:PLACES_SHOWN])
+    results.countries = list(places[Country].order_by("name")[:PLACES_SHOWN])
+    return results
+
+
+def snippet(text: str, terms: list[str], length: int = SNIPPET_LENGTH) -> SafeString:
+    """A passage of ``text`` around the first word of the query, escaped, with the query's words in <mark>."""
+    text = unicodedata.normalize("NFC", text)
+    folded, offsets = fold_with_offsets(text)
+    spans = []
+    for term in terms:
+        for match in re.finditer(r"(?<!\w)" + re.escape(term), folded):
+            spans.append((offsets[match.start()], offsets[match.end() - 1] + 1))
+    spans.sort()
+    start = max(0, spans[0][0] - length // 3) if spans else 0
+    end = min(len(text), start + length)
+    if start:
+        start = text.find(" ", start, spans[0][0] if spans else end) + 1 or start
+    pieces, cursor = [], start
+    for span_start, span_end in spans:
+        if span_start < cursor or span_end > end:
+            continue
+        pieces.append((text[cursor:span_start], text[span_start:span_end]))
+        cursor = span_end
+    marked = format_html_join("", "{}<mark>{}</mark>", pieces)
+    return format_html(
+        "{}{}{}{}", "… " if start else "", marked, escape(text[cursor:end]), " …" if end < len(text) else ""
+    )

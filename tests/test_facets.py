@@ -1,0 +1,140 @@
+"""The /articles/ filter form says how many articles each choice would give alongside the other filters."""
+
+import datetime
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from .factories import make_article, make_country, make_partner, make_province, make_topic
+
+pytestmark = pytest.mark.django_db
+
+VN_TZ = datetime.timezone(datetime.timedelta(hours=7))
+
+
+def options(response, field: str) -> list[str]:
+    """The visible text of a select's options, as a reader sees them."""
+    select = re.search(rf'<select name="{field}"[^>]*>(.*?)</select>', response.content.decode(), re.S).group(1)
+    return [text.strip() for text in re.findall(r"<option[^>]*>(.*?)</option>", select, re.S)]
+
+
+def selected(response, field: str) -> list[str]:
+    select = re.search(rf'<select name="{field}"[^>]*>(.*?)</select>', response.content.decode(), re.S).group(1)
+    return [text.strip() for text in re.findall(r"<option[^>]*selected[^>]*>(.*?)</option>", select, re.S)]
+
+
+@pytest.fixture
+def tagged():
+    korea = make_country("KR")
+    japan = make_country("JP", name="Nhật Bản", name_en="Japan", name_ko="일본")
+    hai_phong = make_province("Hải Phòng")
+    hai_duong = make_province("Hải Dương", merged_into=hai_phong)
+    make_province("Quảng Trị")
+    suwon = make_partner("Suwon", country=korea)
+    topic = make_topic("Giao lưu nhân dân")
+    make_article(
+        "Hải Dương đón đoàn Suwon",
+        provinces=[hai_duong],
+        countries=[korea],
+        partners=[suwon],
+        topics=[topic],
+        published_at=datetime.datetime(2023, 2, 8, 9, 58, tzinfo=VN_TZ),
+    )
+    make_article(
+        "Hải Phòng và Hải Dương cùng đón đoàn Suwon",
+        provinces=[hai_phong, hai_duong],
+        countries=[korea],
+        partners=[suwon],
+        published_at=datetime.datetime(2025, 8, 13, 18, 47, tzinfo=VN_TZ),
+    )
+    make_article(
+        "Hải Phòng hợp tác với Nhật Bản",
+        provinces=[hai_phong],
+        countries=[japan],
+        published_at=datetime.datetime(2025, 9, 1, 8, 0, tzinfo=VN_TZ),
+    )
+
+
+def test_each_choice_shows_its_article_count(client, tagged):
+    response = client.get("/articles/")
+    assert options(response, "province") == ["Tất cả", "Hải Dương (2)", "Hải Phòng (3)", "Quảng Trị (0)"]
+    assert options(response, "country") == ["Tất cả", "Hàn Quốc (2)", "Nhật Bản (1)"]
+    assert options(response, "partner") == ["Tất cả", "Suwon (2)"]
+    assert options(response, "topic") == ["Tất cả", "Giao lưu nhân dân (1)"]
+    assert options(response, "year") == ["Tất cả", "2025 (2)", "2023 (1)"]
+
+
+def test_a_current_unit_counts_an_article_tagged_with_it_and_a_merged_unit_once(client, tagged):
+    assert "Hải Phòng (3)" in options(client.get("/articles/"), "province")
+
+
+def test_counts_follow_the_other_filters(client, tagged):
+    response = client.get("/articles/?country=kr")
+    assert options(response, "province") == ["Tất cả", "Hải Dương (2)", "Hải Phòng (2)", "Quảng Trị (0)"]
+    assert options(response, "year") == ["Tất cả", "2025 (1)", "2023 (1)"]
+
+
+def test_a_facet_ignores_its_own_filter_so_other_choices_stay_visible(client, tagged):
+    response = client.get("/articles/?country=kr")
+    assert options(response, "country") == ["Tất cả", "Hàn Quốc (2)", "Nhật Bản (1)"]
+    assert selected(response, "country") == ["Hàn Quốc (2)"]
+
+
+def test_filters_combine(client, tagged):
+    response = client.get("/articles/?province=hai-phong&year=2025")
+    assert [a.title for a in response.context["articles"]] == [
+        "Hải Phòng hợp tác với Nhật Bản",
+        "Hải Phòng và Hải Dương cùng đón đoàn Suwon",
+    ]
+    assert options(response, "country") == ["Tất cả", "Hàn Quốc (1)", "Nhật Bản (1)"]
+    assert options(response, "year") == ["Tất cả", "2025 (2)", "2023 (1)"]
+    assert options(response, "partner") == ["Tất cả", "Suwon (1)"]
+
+
+def test_a_chosen_year_without_articles_stays_chosen(client, tagged):
+    response = client.get("/articles/?year=2019")
+    assert selected(response, "year") == ["2019 (0)"]
+    assert list(response.context["articles"]) == []
+
+
+def test_the_filtered_list_is_a_shareable_get_url(client, tagged):
+    content = client.get("/articles/?province=hai-duong&topic=giao-luu-nhan-dan").content.decode()
+    assert '<form class="filters" method="get" action="/articles/"' in content
+    assert '<option value="hai-duong" selected>Hải Dương (1)</option>' in content
+
+
+def test_invalid_filters_show_the_choices_without_counts(client, tagged):
+    response = client.get("/articles/?country=zz")
+    assert response.status_code == 400
+    assert options(response, "province") == ["Tất cả", "Hải Dương", "Hải Phòng", "Quảng Trị"]
+
+
+def test_the_keyword_filter_ignores_diacritics_and_knows_place_names(client, tagged):
+    response = client.get("/articles/?q=hai+phong")
+    # Hải Dương is part of Hải Phòng now: its news is Hải Phòng's news, as on the province's page.
+    assert [a.title for a in response.context["articles"]] == [
+        "Hải Phòng hợp tác với Nhật Bản",
+        "Hải Phòng và Hải Dương cùng đón đoàn Suwon",
+        "Hải Dương đón đoàn Suwon",
+    ]
+    assert options(response, "country") == ["Tất cả", "Hàn Quốc (2)", "Nhật Bản (1)"]
+
+
+def count_queries(client, path: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("path", ["/articles/", "/articles/?country=kr&province=hai-phong&year=2025&q=doan"])
+def test_facet_counts_cost_the_same_queries_for_any_number_of_articles(client, tagged, path):
+    small = count_queries(client, path)
+    korea = make_country("KR")
+    for number in range(30):
+        province = make_province()
+        topic = make_topic()
+        partner = make_partner(country=korea)
+        make_article(f"Đoàn {number}", provinces=[province], countries=[korea], partners=[partner], topics=[topic])
+    assert count_queries(client, path) == small
