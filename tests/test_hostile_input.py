@@ -201,3 +201,8 @@ def test_hostile_admin_sign_in_attempts(site, username, password, address):
         HTTP_X_REAL_IP=address,
     )
     assert_answered(response, [username])
+
+
+@pytest.mark.django_db
+def test_a_path_that_reads_as_a_host_is_a_plain_404(client):
+    assert client.get("/%2F%5B").status_code == 404

@@ -83,4 +83,9 @@ def canonical_url(context: template.Context) -> str:
     request = context["request"]
     page = context.get("page_obj")
     suffix = f"?page={page.number}" if page is not None and page.number > 1 else ""
-    return request.build_absolute_uri(request.path) + suffix
+    return request.build_absolute_uri(local_path(request.path)) + suffix
+
+
+def local_path(path: str) -> str:
+    """The path with one leading slash: "//[" (from /%2F%5B) would otherwise be read as a host name."""
+    return "/" + path.lstrip("/")
