@@ -271,21 +271,21 @@ class QueryField(forms.CharField):
 
 
 class SearchForm(forms.Form):
-    q = QueryField(label="Từ khóa", required=False, widget=forms.SearchInput)
-    type = forms.ChoiceField(label="Loại", choices=[("", "Tất cả"), *search.Kind.choices], required=False)
+    q = QueryField(label=_("Từ khóa"), required=False, widget=forms.SearchInput)
+    type = forms.ChoiceField(label=_("Loại"), choices=[("", _("Tất cả")), *search.Kind.choices], required=False)
     province = forms.ModelChoiceField(
-        label="Tỉnh, thành phố",
+        label=_("Tỉnh, thành phố"),
         queryset=Province.objects.order_by("name"),
         to_field_name="slug",
         required=False,
-        empty_label="Tất cả",
+        empty_label=_("Tất cả"),
     )
     country = CountryCodeField(
-        label="Quốc gia",
+        label=_("Quốc gia"),
         queryset=Country.objects.filter(Q(articles__isnull=False) | Q(partners__isnull=False)).distinct(),
         to_field_name="code",
         required=False,
-        empty_label="Tất cả",
+        empty_label=_("Tất cả"),
     )
 
     def run(self, page_number: Any, per_page: int) -> search.Results:

@@ -23,6 +23,7 @@ from django.db.models.fields import CharField, DateTimeField, IntegerField
 from django.db.models.functions import Cast
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
 
 from .folding import fold_with_offsets, words
 from .models import Article, Country, Event, Partner, Province
@@ -38,9 +39,9 @@ CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class Kind(TextChoices):
-    ARTICLE = "article", "Bài viết"
-    EVENT = "event", "Sự kiện"
-    PARTNER = "partner", "Đối tác"
+    ARTICLE = "article", _("Bài viết")
+    EVENT = "event", _("Sự kiện")
+    PARTNER = "partner", _("Đối tác")
 
 
 def clean_query(raw: str) -> str:

@@ -88,11 +88,26 @@ def public_site() -> list[str]:
         event.get_absolute_url(),
         "/submit/",
         "/submit/thanks/",
+        "/search/",
+        "/search/?q=suwon",
+        "/search/?q=...",
     ]
 
 
 # Interface words a Vietnamese page always shows; none of them is in the test content above.
-VIETNAMESE_INTERFACE = ["Tin tức", "Sự kiện", "Đối tác", "Quốc gia", "Trang chủ", "Tòa soạn", "Gửi tin bài", "Bỏ qua"]
+VIETNAMESE_INTERFACE = [
+    "Tin tức",
+    "Sự kiện",
+    "Đối tác",
+    "Quốc gia",
+    "Trang chủ",
+    "Tòa soạn",
+    "Gửi tin bài",
+    "Bỏ qua",
+    "Tìm",
+    "Tất cả",
+    "kết quả",
+]
 
 
 @pytest.mark.parametrize("language", ["en", "ko"])

@@ -46,7 +46,7 @@ def page_languages(context: template.Context) -> list[dict[str, str | bool]]:
         {
             "code": code,
             "name": name,
-            "url": request.build_absolute_uri(translate_url(request.get_full_path(), code)),
+            "url": request.build_absolute_uri(translate_url(local_path(request.get_full_path()), code)),
             "current": code == current,
         }
         for code, name in settings.LANGUAGES
