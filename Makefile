@@ -71,7 +71,7 @@ AUDIT_CATEGORIES ?= performance,accessibility,best-practices,seo
 audit: install page-tools
 	@set -e; workdir=$$(mktemp -d); export DATABASE_URL=sqlite:///$$workdir/audit.sqlite3 DEBUG=0 SECRET_KEY=audit-only ALLOWED_HOSTS=127.0.0.1 STATIC_ROOT=$$workdir/static; \
 	$(PY) manage.py migrate --noinput -v0; $(PY) manage.py load_fixtures -v0; $(PY) manage.py collectstatic --noinput -v0; \
-	$(PY) manage.py runserver 127.0.0.1:$(AUDIT_PORT) --insecure --noreload >$$workdir/server.log 2>&1 & server=$$!; \
+	$(PY) manage.py runserver 127.0.0.1:$(AUDIT_PORT) --nostatic --noreload >$$workdir/server.log 2>&1 & server=$$!; \
 	trap 'kill $$server 2>/dev/null; rm -rf $$workdir' EXIT; sleep 3; \
 	$(PY) manage.py audit_pages --base-url http://127.0.0.1:$(AUDIT_PORT) --categories $(AUDIT_CATEGORIES) --attempts 3
 
