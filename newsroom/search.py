@@ -153,12 +153,15 @@ def place_links(terms: list[str]) -> dict[str, QuerySet]:
 def article_matches(terms: list[str], narrowing: Narrowing) -> QuerySet:
     """Published articles with the words in their text, or about a place or partner the words name."""
     links = place_links(terms)
-    linked = Article.objects.filter(
-        Q(provinces__in=links["provinces"]) | Q(countries__in=links["countries"]) | Q(partners__in=links["partners"])
-    ).values("pk")
+    # One id list from index searches (text, then each tag table), not an OR over joins of every article's tags.
+    tagged = [
+        Article._meta.get_field(field).remote_field.through.objects.filter(**{f"{column}__in": links[field]})
+        for field, column in (("provinces", "province_id"), ("countries", "country_id"), ("partners", "partner_id"))
+    ]
     published = narrowing.articles(Article.objects.published())
     by_text = text_matches(published, terms).values("pk")
-    return published.filter(Q(pk__in=by_text) | Q(pk__in=linked)).annotate(
+    ids = by_text.union(*(links.values("article_id") for links in tagged))
+    return published.filter(pk__in=ids).annotate(
         title_hit=title_hit(terms), rank=rank_of(terms), date=F("published_at")
     )
 
