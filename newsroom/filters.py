@@ -104,6 +104,8 @@ class ArticleFilter(django_filters.FilterSet):
             fields[name].label_from_instance = self.facet_label(name)
         # A callable, so that the counts are worked out only when the form is drawn.
         fields["year"].widget = forms.Select(choices=self.year_choices)
+        for name in ("province", "country", "partner", "topic", "year"):
+            fields[name].widget.template_name = "newsroom/widgets/select.html"
 
     def filter_text(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """The same matching as /search/: any case, with or without diacritics, place names included."""
