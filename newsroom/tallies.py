@@ -94,15 +94,21 @@ def public_tallies(*facets: str) -> dict[str, dict[int, int]]:
 
 
 def store(facet: str, keys: Iterable[int] | None = None) -> None:
-    """Recount one facet, for ``keys`` only or (None) entirely, and replace its stored rows."""
+    """Recount one facet, for ``keys`` only or (None) entirely, and write its rows.
+
+    Written as an upsert: two editors saving at once both insert the same key, and the second must update it,
+    not fail on the unique constraint."""
     keys = None if keys is None else {key for key in keys if key is not None}
     if keys == set():
         return
-    rows = [ArticleTally(facet=facet, key=key, total=total) for _, key, total in grouped(facet, counted(), keys)]
+    counts = {key: total for _, key, total in grouped(facet, counted(), keys)}
+    rows = [ArticleTally(facet=facet, key=key, total=total) for key, total in counts.items()]
     old = ArticleTally.objects.filter(facet=facet)
     with transaction.atomic():
-        (old if keys is None else old.filter(key__in=keys)).delete()
-        ArticleTally.objects.bulk_create(rows)
+        (old if keys is None else old.filter(key__in=keys)).exclude(key__in=list(counts)).delete()
+        ArticleTally.objects.bulk_create(
+            rows, update_conflicts=True, unique_fields=["facet", "key"], update_fields=["total"]
+        )
 
 
 def recount() -> None:
