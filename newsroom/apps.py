@@ -6,5 +6,6 @@ class NewsroomConfig(AppConfig):
     verbose_name = "Tòa soạn"
 
     def ready(self) -> None:
-        # Connects the signals: a new cache version when content changes, rich text cleaned on every save.
-        from . import caching, richtext  # noqa: F401
+        # Connects the signals: a new cache version when content changes, rich text cleaned on every save, article
+        # counts kept.
+        from . import caching, richtext, tallies  # noqa: F401

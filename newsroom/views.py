@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from . import caching, moderation, structured_data, throttle
+from . import caching, moderation, structured_data, tallies, throttle
 from .calendar import build_calendar
 from .exports import FORMATS, export_articles, export_partnerships
 from .filters import ArticleFilter, PartnershipFilter
@@ -35,6 +35,12 @@ class DeepPaginator(Paginator):
     scan) costs a few milliseconds at any depth, and the outer query reads just the 20 rows it shows.
     """
 
+    def __init__(self, *args: Any, count: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if count is not None:
+            # Known from the stored tallies: no COUNT over every matching article.
+            self.count = count
+
     def page(self, number: int | str) -> Page:
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
@@ -45,9 +51,9 @@ class DeepPaginator(Paginator):
         return self._get_page(rows, number, self)
 
 
-def paginate(request: HttpRequest, queryset: QuerySet, per_page: int | None = None) -> Page:
+def paginate(request: HttpRequest, queryset: QuerySet, per_page: int | None = None, count: int | None = None) -> Page:
     """The requested page of a list; a page number that is not a page is a 404, never a 500."""
-    paginator = DeepPaginator(queryset, per_page or page_size())
+    paginator = DeepPaginator(queryset, per_page or page_size(), count=count)
     try:
         return paginator.page(request.GET.get("page") or 1)
     except InvalidPage as error:
@@ -64,8 +70,8 @@ def published_events() -> QuerySet:
 
 def current_units_with_counts() -> list[Province]:
     """Current provinces, each with its article count and the old units merged into it."""
-    unit_counts = Article.objects.count_by_current_unit()
-    own_counts = Article.objects.count_by_tag("provinces")
+    counts = tallies.public_tallies("unit", "province")
+    unit_counts, own_counts = counts["unit"], counts["province"]
     units: dict[int, Province] = {}
     merged: list[Province] = []
     for province in Province.objects.order_by("name"):
@@ -144,6 +150,12 @@ class ArticleListView(FilteredListMixin, ListView):
     def base_queryset(self) -> QuerySet:
         return published_articles()
 
+    def get_paginator(self, queryset: QuerySet, per_page: int, **kwargs: Any) -> Paginator:
+        """Unfiltered, the page count is the sum of the stored yearly tallies the filter form shows anyway."""
+        if not self.filterset.active():
+            kwargs["count"] = sum(self.filterset.facets["year"].values())
+        return super().get_paginator(queryset, per_page, **kwargs)
+
     def export(self, queryset: QuerySet, export_format: str) -> HttpResponse:
         return export_articles(queryset, self.request, export_format)
 
@@ -221,7 +233,10 @@ class ProvinceDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         province = self.object
         family = [province.pk, *(unit.pk for unit in province.merged_units.all())]
-        context["page_obj"] = paginate(self.request, published_articles().tagged("provinces", family))
+        # A unit's articles, its merged units' included, are its "unit" tally; an old unit's, its own.
+        facet = "province" if province.merged_into_id else "unit"
+        count = tallies.public_tallies(facet)[facet].get(province.pk, 0)
+        context["page_obj"] = paginate(self.request, published_articles().tagged("provinces", family), count=count)
         context["partnerships"] = Partnership.objects.with_related().filter(province__in=family)
         context["upcoming_events"] = published_events().upcoming().filter(province__in=family)
         context["past_events"] = published_events().past().filter(province__in=family)[:10]
@@ -234,7 +249,7 @@ class ProvinceDetailView(DetailView):
 
 def countries_with_content() -> list[Country]:
     """Countries that published articles, partners or events are about, with their article counts."""
-    article_counts = Article.objects.count_by_tag("countries")
+    article_counts = tallies.public_tallies("country")["country"]
     country_ids = set(article_counts) | set(Partner.objects.values_list("country_id", flat=True))
     country_ids |= set(Event.objects.published().exclude(country=None).values_list("country_id", flat=True))
     countries = list(Country.objects.filter(pk__in=country_ids))
@@ -268,7 +283,9 @@ class CountryDetailView(TemplateView):
         context = super().get_context_data(**kwargs)
         country = self.country
         context["country"] = country
-        context["page_obj"] = paginate(self.request, published_articles().tagged("countries", [country.pk]))
+        count = tallies.public_tallies("country")["country"].get(country.pk, 0)
+        articles = published_articles().tagged("countries", [country.pk])
+        context["page_obj"] = paginate(self.request, articles, count=count)
         context["partners"] = Partner.objects.filter(country=country).select_related("logo")
         context["upcoming_events"] = published_events().upcoming().filter(country=country)
         context["past_events"] = published_events().past().filter(country=country)[:10]

@@ -13,7 +13,7 @@ from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
 
-from newsroom.models import Article, Submission, SubmissionImage
+from newsroom.models import Article, ArticleTally, Submission, SubmissionImage
 
 from .factories import image_upload, make_submission, make_user
 from .pages import build_site
@@ -34,13 +34,15 @@ def snapshot() -> dict[str, list[tuple]]:
     for model in apps.get_models(include_auto_created=True):
         if model in (ContentType, Permission):
             continue
-        # Many-to-many rows are saved as lists on their records, so their own keys are new after a restore.
-        fields = [f for f in model._meta.concrete_fields if not (model._meta.auto_created and f.primary_key)]
+        # Many-to-many rows are saved as lists on their records, and the stored tallies are counted again, so
+        # their own keys are new after a restore: they compare by value.
+        by_value = model._meta.auto_created or model is ArticleTally
+        fields = [f for f in model._meta.concrete_fields if not (by_value and f.primary_key)]
         values = [
             tuple(natural(getattr(row, f.name)) if f.is_relation else getattr(row, f.attname) for f in fields)
             for row in model._base_manager.order_by("pk")
         ]
-        rows[model._meta.label] = sorted(values, key=repr) if model._meta.auto_created else values
+        rows[model._meta.label] = sorted(values, key=repr) if by_value else values
     return rows
 
 

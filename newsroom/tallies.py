@@ -1,0 +1,210 @@
+"""Stored article counts per tag, province unit and year, so that no page counts every article to show them.
+
+``ArticleTally`` holds, per facet and key (all articles: the sum of the years), how many articles have the
+status "published" — whatever their publication time, so that the stored numbers depend on the rows alone and
+never go stale as time passes. The signals below recount exactly the keys a change touches (an article's tags,
+its year, a province's unit). Readers subtract the articles scheduled for later, few and found through the
+public order index, in the same query. Bulk writes send no signals: whatever writes in bulk (``seed_demo``)
+calls ``recount()`` afterwards.
+"""
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Count, F, QuerySet, Value
+from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.utils import timezone
+
+from .models import Article, ArticleTally, Country, Partner, Province, Status, Topic
+
+# The tag facets: the article field each counts.
+TAG_FIELDS = {"province": "provinces", "country": "countries", "partner": "partners", "topic": "topics"}
+FACETS = ("year", "unit", *TAG_FIELDS)
+
+
+def through(facet: str) -> Any:
+    return Article._meta.get_field(TAG_FIELDS.get(facet, "provinces")).remote_field.through
+
+
+def grouped(facet: str, articles: QuerySet, keys: Iterable[int] | None = None) -> QuerySet:
+    """``(facet, key, total)`` rows counting ``articles`` per key of one facet, optionally only for ``keys``."""
+    label = Value(facet)
+    if facet == "year":
+        # Years as the site's readers count them: in its own time zone, whatever the request's.
+        key = ExtractYear("published_at", tzinfo=timezone.get_default_timezone())
+        rows = articles.order_by().annotate(tally_facet=label, tally_key=key).values("tally_facet", "tally_key")
+        rows = rows.annotate(tally_total=Count("pk"))
+    else:
+        links = through(facet).objects.filter(article_id__in=articles.values("pk"))
+        if facet == "unit":
+            key = Coalesce("province__merged_into_id", "province_id")
+            total = Count("article_id", distinct=True)
+        else:
+            key = F(f"{Article._meta.get_field(TAG_FIELDS[facet]).m2m_reverse_field_name()}_id")
+            total = Count("article_id")
+        rows = links.annotate(tally_facet=label, tally_key=key).values("tally_facet", "tally_key")
+        rows = rows.annotate(tally_total=total)
+    if keys is not None:
+        rows = rows.filter(tally_key__in=list(keys))
+    return rows.order_by().values_list("tally_facet", "tally_key", "tally_total")
+
+
+# Off while a bulk job writes (see ``suspended``): recounting per row would cost more than the job.
+ACTIVE: ContextVar[bool] = ContextVar("tallies_active", default=True)
+
+
+@contextmanager
+def suspended() -> Iterator[None]:
+    """No recounting per row inside; one full recount on the way out."""
+    token = ACTIVE.set(False)
+    try:
+        yield
+    finally:
+        ACTIVE.reset(token)
+    recount()
+
+
+def counted() -> QuerySet:
+    """What the stored tallies count: every article with the status "published", due or scheduled."""
+    return Article.objects.filter(status=Status.PUBLISHED)
+
+
+def public_tallies(*facets: str) -> dict[str, dict[int, int]]:
+    """Per facet, the public articles per key: the stored tallies minus the scheduled articles, in one query.
+
+    The parts are wrapped to name their columns: Django may order a grouped query's columns its own way."""
+    stored = ArticleTally.objects.filter(facet__in=facets).values_list("facet", "key", "total")
+    scheduled = counted().filter(published_at__gt=timezone.now())
+    parts, params = [], []
+    for sign, part in [(1, stored), *((-1, grouped(facet, scheduled)) for facet in facets)]:
+        sql, part_params = part.query.sql_with_params()
+        names = ("facet", "key", "total") if part is stored else ("tally_facet", "tally_key", "tally_total")
+        parts.append(f"SELECT {', '.join(names)}, {sign} FROM ({sql}) part")
+        params.extend(part_params)
+    result: dict[str, dict[int, int]] = {facet: {} for facet in facets}
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        for facet, key, total, sign in cursor.fetchall():
+            result[facet][int(key)] = result[facet].get(int(key), 0) + sign * total
+    return {facet: {key: total for key, total in counts.items() if total > 0} for facet, counts in result.items()}
+
+
+def store(facet: str, keys: Iterable[int] | None = None) -> None:
+    """Recount one facet, for ``keys`` only or (None) entirely, and write its rows.
+
+    Written as an upsert: two editors saving at once both insert the same key, and the second must update it,
+    not fail on the unique constraint."""
+    keys = None if keys is None else {key for key in keys if key is not None}
+    if keys == set():
+        return
+    counts = {key: total for _, key, total in grouped(facet, counted(), keys)}
+    rows = [ArticleTally(facet=facet, key=key, total=total) for key, total in counts.items()]
+    old = ArticleTally.objects.filter(facet=facet)
+    with transaction.atomic():
+        (old if keys is None else old.filter(key__in=keys)).exclude(key__in=list(counts)).delete()
+        ArticleTally.objects.bulk_create(
+            rows, update_conflicts=True, unique_fields=["facet", "key"], update_fields=["total"]
+        )
+
+
+def recount() -> None:
+    """Every tally from scratch: after bulk writes, which send no signals."""
+    with transaction.atomic():
+        for facet in FACETS:
+            store(facet)
+
+
+def units_of(province_ids: Iterable[int]) -> set[int]:
+    return {
+        unit or pk
+        for pk, unit in Province.objects.filter(pk__in=list(province_ids)).values_list("pk", "merged_into_id")
+    }
+
+
+def tags_of(article_ids: Iterable[int]) -> dict[str, set[int]]:
+    """The keys of every tag facet that these articles carry."""
+    ids = list(article_ids)
+    found = {}
+    for facet in TAG_FIELDS:
+        column = f"{Article._meta.get_field(TAG_FIELDS[facet]).m2m_reverse_field_name()}_id"
+        found[facet] = set(through(facet).objects.filter(article_id__in=ids).values_list(column, flat=True))
+    return found
+
+
+def store_tags(tags: dict[str, set[int]]) -> None:
+    for facet, keys in tags.items():
+        store(facet, keys)
+    store("unit", units_of(tags.get("province", ())))
+
+
+def article_saved(sender: type[Article], instance: Article, **kwargs: Any) -> None:
+    """Its status or time may have changed: its tags and the years are recounted."""
+    if not ACTIVE.get():
+        return
+    store_tags(tags_of([instance.pk]))
+    store("year")
+
+
+def article_deleting(sender: type[Article], instance: Article, **kwargs: Any) -> None:
+    if not ACTIVE.get():
+        return
+    # The tag rows go with the article, before post_delete: note them now.
+    instance._tally_tags = tags_of([instance.pk])
+
+
+def article_deleted(sender: type[Article], instance: Article, **kwargs: Any) -> None:
+    if not ACTIVE.get():
+        return
+    store_tags(getattr(instance, "_tally_tags", {}))
+    store("year")
+
+
+def tags_changed(
+    sender: Any, instance: Any, action: str, reverse: bool, pk_set: set[int] | None, **kwargs: Any
+) -> None:
+    """Tags added to or removed from articles (from either side): the touched keys are recounted."""
+    if not ACTIVE.get():
+        return
+    facet = next(name for name in TAG_FIELDS if through(name) is sender)
+    if action == "pre_clear":
+        instance._tally_cleared = {instance.pk} if reverse else tags_of([instance.pk])[facet]
+        return
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if action == "post_clear":
+        keys = getattr(instance, "_tally_cleared", set())
+    else:
+        keys = {instance.pk} if reverse else set(pk_set or ())
+    store_tags({facet: keys})
+
+
+def tag_deleted(sender: type, instance: Any, **kwargs: Any) -> None:
+    """Its tag rows went with it (no m2m signal): its own tally goes too; a province's unit is recounted."""
+    if not ACTIVE.get():
+        return
+    facet = {Province: "province", Country: "country", Partner: "partner", Topic: "topic"}[sender]
+    ArticleTally.objects.filter(facet=facet, key=instance.pk).delete()
+    if sender is Province:
+        store("unit")
+
+
+def province_saved(sender: type[Province], instance: Province, raw: bool, **kwargs: Any) -> None:
+    """A province merged into another (or no longer) moves its articles between units."""
+    if not ACTIVE.get():
+        return
+    if not raw:
+        store("unit")
+
+
+post_save.connect(article_saved, sender=Article, dispatch_uid="tally-article-save")
+pre_delete.connect(article_deleting, sender=Article, dispatch_uid="tally-article-deleting")
+post_delete.connect(article_deleted, sender=Article, dispatch_uid="tally-article-delete")
+post_save.connect(province_saved, sender=Province, dispatch_uid="tally-province-save")
+for tag_model in (Province, Country, Partner, Topic):
+    post_delete.connect(tag_deleted, sender=tag_model, dispatch_uid=f"tally-delete-{tag_model.__name__}")
+for tag_facet in TAG_FIELDS:
+    m2m_changed.connect(tags_changed, sender=through(tag_facet), dispatch_uid=f"tally-m2m-{tag_facet}")

@@ -1,0 +1,124 @@
+"""The stored article counts always equal a count over the articles themselves."""
+
+import datetime
+import io
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.utils import timezone
+
+from newsroom import tallies
+from newsroom.filters import province_counts, year_counts
+from newsroom.models import Article, ArticleTally, Status
+
+from .factories import make_article, make_country, make_partner, make_province, make_topic
+
+pytestmark = pytest.mark.django_db
+
+
+def live_counts() -> dict[str, dict[int, int]]:
+    """The same numbers counted over every article, as the pages did before the tallies."""
+    articles = Article.objects.all()
+    return {
+        "unit": articles.count_by_current_unit(),
+        "province": articles.count_by_tag("provinces"),
+        "country": articles.count_by_tag("countries"),
+        "partner": articles.count_by_tag("partners"),
+        "topic": articles.count_by_tag("topics"),
+        "year": year_counts(articles),
+    }
+
+
+def stored_counts() -> dict[str, dict[int, int]]:
+    return tallies.public_tallies("unit", "province", "country", "partner", "topic", "year")
+
+
+@pytest.fixture
+def tags():
+    unit = make_province("Hải Phòng")
+    old = make_province("Hải Dương", merged_into=unit)
+    return {
+        "unit": unit,
+        "old": old,
+        "other": make_province("Đắk Lắk"),
+        "korea": make_country("KR"),
+        "japan": make_country("JP"),
+        "partner": make_partner(),
+        "topic": make_topic(),
+    }
+
+
+def test_new_articles_are_counted_per_tag_unit_and_year(tags):
+    make_article(provinces=[tags["unit"], tags["old"]], countries=[tags["korea"]], topics=[tags["topic"]])
+    make_article(provinces=[tags["old"]], partners=[tags["partner"]])
+    counts = stored_counts()
+    assert counts == live_counts()
+    assert counts["unit"] == {tags["unit"].pk: 2}
+    assert counts["province"] == {tags["unit"].pk: 1, tags["old"].pk: 2}
+
+
+def test_tags_added_and_removed_from_either_side_are_recounted(tags):
+    article = make_article(provinces=[tags["unit"]], countries=[tags["korea"]])
+    article.countries.add(tags["japan"])
+    article.provinces.remove(tags["unit"])
+    tags["partner"].articles.add(article)
+    tags["korea"].articles.remove(article)
+    assert stored_counts() == live_counts()
+    article.countries.clear()
+    tags["topic"].articles.add(article, make_article())
+    tags["topic"].articles.clear()
+    assert stored_counts() == live_counts()
+    assert stored_counts()["country"] == {}
+
+
+def test_unpublishing_and_deleting_take_articles_out_of_the_counts(tags):
+    kept = make_article(provinces=[tags["other"]], countries=[tags["korea"]])
+    hidden = make_article(provinces=[tags["other"]], countries=[tags["korea"]])
+    gone = make_article(provinces=[tags["other"]], countries=[tags["korea"]])
+    hidden.status = Status.DRAFT
+    hidden.save()
+    gone.delete()
+    assert stored_counts() == live_counts()
+    assert stored_counts()["country"] == {tags["korea"].pk: 1}
+    kept.delete()
+    assert stored_counts()["country"] == {}
+
+
+def test_a_changed_publication_year_moves_the_article_between_years():
+    article = make_article(published_at=timezone.make_aware(datetime.datetime(2020, 6, 1)))
+    article.published_at = timezone.make_aware(datetime.datetime(2023, 6, 1))
+    article.save()
+    assert stored_counts()["year"] == {2023: 1}
+
+
+def test_a_scheduled_article_is_counted_from_its_time_on(tags):
+    make_article(provinces=[tags["other"]], published_at=timezone.now() + datetime.timedelta(hours=1))
+    assert stored_counts()["province"] == {}
+    with time_machine.travel(timezone.now() + datetime.timedelta(hours=2)):
+        assert stored_counts()["province"] == {tags["other"].pk: 1}
+        assert stored_counts() == live_counts()
+
+
+def test_merging_a_province_moves_its_articles_to_the_new_unit(tags):
+    make_article(provinces=[tags["other"]])
+    tags["other"].merged_into = tags["unit"]
+    tags["other"].is_current = False
+    tags["other"].code = None
+    tags["other"].save()
+    assert stored_counts()["unit"] == {tags["unit"].pk: 1}
+    assert province_counts(Article.objects.all()) == {tags["unit"].pk: 1, tags["other"].pk: 1}
+
+
+def test_deleting_a_tag_removes_its_count(tags):
+    make_article(countries=[tags["japan"]], provinces=[tags["old"]])
+    tags["japan"].delete()
+    tags["old"].delete()
+    assert stored_counts() == live_counts()
+    assert not ArticleTally.objects.filter(key__in=[tags["japan"].pk, tags["old"].pk], facet__in=["country"])
+
+
+def test_seeded_articles_are_counted_after_the_bulk_write(tags):
+    call_command("seed_demo", articles=30, stdout=io.StringIO())
+    assert sum(stored_counts()["year"].values()) == Article.objects.published().count()
+    assert stored_counts() == live_counts()
