@@ -162,7 +162,7 @@ class EventFilter(django_filters.FilterSet):
         fields = ["province", "country", "partner", "kind", "date_after", "date_before"]
 
     def filter_province(self, queryset: QuerySet, name: str, value: Province) -> QuerySet:
-        return queryset.filter(province_id__in=value.family_ids())
+        return queryset.filter(province_id__in=Province.objects.family_of(value).values("pk"))
 
 
 class PartnerFilter(django_filters.FilterSet):

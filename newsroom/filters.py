@@ -259,4 +259,4 @@ class PartnershipFilter(django_filters.FilterSet):
         fields = ["country", "province", "kind"]
 
     def filter_province(self, queryset: QuerySet, name: str, value: Province) -> QuerySet:
-        return queryset.filter(province_id__in=value.family_ids())
+        return queryset.filter(province_id__in=Province.objects.family_of(value).values("pk"))

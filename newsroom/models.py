@@ -30,7 +30,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from . import images
-from .folding import SOURCES, folded_values
+from .folding import SOURCES, folded_values, in_every_language
 
 
 def vietnamese_slugify(text: str) -> str:
@@ -241,12 +241,6 @@ class Province(NamedInLanguages, Searchable):
         """“Tỉnh Hải Dương” for Vietnamese readers; other languages have only the unit's name (“Hai Duong”)."""
         return self.full_name if get_language() == settings.LANGUAGE_CODE else self.localized_name
 
-    def family_ids(self) -> list[int]:
-        """This unit and, for a current unit, the old units merged into it."""
-        if not self.is_current:
-            return [self.pk]
-        return [self.pk, *self.merged_units.values_list("pk", flat=True)]
-
 
 class Country(NamedInLanguages, Searchable):
     code = models.CharField(
@@ -455,7 +449,7 @@ class Partner(NamedInLanguages, TranslatedContent, Searchable):
         Image, verbose_name="logo", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
-    rich_text_fields = ("description", "description_vi", "description_en", "description_ko")
+    rich_text_fields = ("description", *in_every_language("description"))
     objects = SlugKeyedQuerySet.as_manager()
 
     class Meta:
@@ -666,7 +660,7 @@ class Event(TranslatedContent, Searchable):
     created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
     updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
 
-    rich_text_fields = ("description", "description_vi", "description_en", "description_ko")
+    rich_text_fields = ("description", *in_every_language("description"))
     objects = EventQuerySet.as_manager()
 
     class Meta:
@@ -809,7 +803,7 @@ class Article(TranslatedContent, Searchable):
     created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
     updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
 
-    rich_text_fields = ("body", "body_vi", "body_en", "body_ko")
+    rich_text_fields = ("body", *in_every_language("body"))
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
