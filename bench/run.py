@@ -20,8 +20,12 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
+
+import psycopg
+from psycopg import sql
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -57,11 +61,22 @@ def manage(env: dict[str, str], *args: str, capture: bool = False) -> str:
         [PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=capture, text=True
     )
     # The last line: Django's shell may print a line of its own first.
-    return result.stdout.strip().splitlines()[-1] if capture else ""
+    lines = result.stdout.strip().splitlines() if capture else []
+    return lines[-1] if lines else ""
+
+
+def create_database(url: str) -> None:
+    """Create the benchmark's PostgreSQL database on a machine that has never run the benchmark."""
+    name = urllib.parse.urlparse(url).path.lstrip("/")
+    server = urllib.parse.urlparse(url)._replace(path="/postgres").geturl()
+    with psycopg.connect(server, autocommit=True) as connection:
+        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def prepare(env: dict[str, str], articles: int) -> dict[str, str]:
-    """Migrate, load the fixtures and seed once; return the slugs the page URLs need."""
+    """Create the database, migrate, load the fixtures and seed once; return the slugs the page URLs need."""
+    create_database(env["DATABASE_URL"])
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "load_fixtures", "-v0", capture=True)
     facts = json.loads(manage(env, "shell", "-c", PICK_PAGES, capture=True)) if has_articles(env, articles) else None

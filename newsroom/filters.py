@@ -9,7 +9,10 @@ import django_filters
 from django import forms
 from django.db.models import Count, Exists, F, Model, OuterRef, QuerySet
 from django.db.models.functions import Coalesce, ExtractYear
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from . import search, tallies
@@ -26,6 +29,26 @@ class CountryCodeField(forms.ModelChoiceField):
 
     def to_python(self, value: Any) -> Model | None:
         return super().to_python(value.upper() if isinstance(value, str) else value)
+
+
+class FacetSelect(forms.Select):
+    """Django's single ``<select>``, drawn in Python instead of through a template per option.
+
+    The facets of /articles/ offer about 650 choices (500 partners at 100,000 articles); Django's widget
+    templates cost about 0.1 ms per option, which made the form most of the page's time.
+    """
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
+        selected = set(self.format_value(value))
+        options = []
+        for choice_value, label in self.choices:
+            text = "" if choice_value is None else str(choice_value)
+            is_selected = text in selected
+            selected.discard(text)  # as Django's: only the first option with the value is selected
+            marker = " selected" if is_selected else ""
+            options.append(f'<option value="{escape(text)}"{marker}>{escape(label)}</option>')
+        attributes = flatatt(self.build_attrs(self.attrs, attrs))
+        return mark_safe(f'<select name="{escape(name)}"{attributes}>\n{"\n".join(options)}\n</select>')
 
 
 class CountryCodeFilter(django_filters.ModelChoiceFilter):
@@ -58,6 +81,7 @@ class ArticleFilter(django_filters.FilterSet):
         to_field_name="slug",
         method="filter_province",
         empty_label=_("Tất cả"),
+        widget=FacetSelect,
     )
     country = CountryCodeFilter(
         label=_("Quốc gia"),
@@ -66,6 +90,7 @@ class ArticleFilter(django_filters.FilterSet):
         field_name="countries",
         method="filter_tag",
         empty_label=_("Tất cả"),
+        widget=FacetSelect,
     )
     partner = django_filters.ModelChoiceFilter(
         label=_("Đối tác"),
@@ -74,6 +99,7 @@ class ArticleFilter(django_filters.FilterSet):
         field_name="partners",
         method="filter_tag",
         empty_label=_("Tất cả"),
+        widget=FacetSelect,
     )
     topic = django_filters.ModelChoiceFilter(
         label=_("Chủ đề"),
@@ -82,6 +108,7 @@ class ArticleFilter(django_filters.FilterSet):
         field_name="topics",
         method="filter_tag",
         empty_label=_("Tất cả"),
+        widget=FacetSelect,
     )
     year = django_filters.NumberFilter(
         label=_("Năm"), field_name="published_at", lookup_expr="year", min_value=1945, max_value=2100
@@ -103,9 +130,7 @@ class ArticleFilter(django_filters.FilterSet):
         for name in ("province", "country", "partner", "topic"):
             fields[name].label_from_instance = self.facet_label(name)
         # A callable, so that the counts are worked out only when the form is drawn.
-        fields["year"].widget = forms.Select(choices=self.year_choices)
-        for name in ("province", "country", "partner", "topic", "year"):
-            fields[name].widget.template_name = "newsroom/widgets/select.html"
+        fields["year"].widget = FacetSelect(choices=self.year_choices)
 
     def filter_text(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """The same matching as /search/: any case, with or without diacritics, place names included."""
@@ -242,6 +267,7 @@ class PartnershipFilter(django_filters.FilterSet):
         to_field_name="code",
         field_name="partner__country",
         empty_label=_("Tất cả"),
+        widget=FacetSelect,
     )
     province = django_filters.ModelChoiceFilter(
         label=_("Tỉnh, thành phố"),
@@ -249,9 +275,10 @@ class PartnershipFilter(django_filters.FilterSet):
         to_field_name="slug",
         method="filter_province",
         empty_label=_("Tất cả"),
+        widget=FacetSelect,
     )
     kind = django_filters.ChoiceFilter(
-        label=_("Loại quan hệ"), choices=Partnership.Kind.choices, empty_label=_("Tất cả")
+        label=_("Loại quan hệ"), choices=Partnership.Kind.choices, empty_label=_("Tất cả"), widget=FacetSelect
     )
 
     class Meta:
