@@ -25,8 +25,8 @@ from . import tallies
 FORMAT = 1
 MADE_BY_MIGRATE = {"contenttypes.ContentType", "auth.Permission"}
 # Counted again from the articles on restore, so never out of step with them.
-DERIVED = {"newsroom.ArticleTally"}
-EXCLUDED_FROM_DUMP = ["contenttypes", "auth.permission", "newsroom.articletally"]
+DERIVED = {"newsroom.ArticleTally", "newsroom.TallyHorizon"}
+EXCLUDED_FROM_DUMP = ["contenttypes", "auth.permission", "newsroom.articletally", "newsroom.tallyhorizon"]
 
 
 class BackupError(Exception):

@@ -1024,8 +1024,8 @@ class SubmissionDecision(models.Model):
 
 
 class ArticleTally(models.Model):
-    """How many articles with the status "published" carry each province, unit, country, partner, topic and year
-    kept exact by the signals in ``tallies.py`` so that pages read a few hundred
+    """How many published articles carry each province, unit, country, partner, topic and year (the year facet
+    sums to all of them), kept exact by the signals in ``tallies.py`` so that pages read a few hundred
     small rows instead of counting 100,000 articles' tags on every view."""
 
     facet = models.CharField("nhóm", max_length=20)
@@ -1039,3 +1039,18 @@ class ArticleTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.facet} {self.key}: {self.total}"
+
+
+class TallyHorizon(models.Model):
+    """The moment up to which ``ArticleTally`` has counted: every article published by then is in the counts.
+
+    One row. Articles scheduled for later join the counts when a reader first finds them due (``tallies.py``)."""
+
+    counted_until = models.DateTimeField("đã đếm đến")
+
+    class Meta:
+        verbose_name = "mốc đếm số bài"
+        verbose_name_plural = "mốc đếm số bài"
+
+    def __str__(self) -> str:
+        return f"{self.counted_until:%Y-%m-%d %H:%M:%S}"

@@ -1,25 +1,26 @@
 """Stored article counts per tag, province unit and year, so that no page counts every article to show them.
 
-``ArticleTally`` holds, per facet and key (all articles: the sum of the years), how many articles have the
-status "published" — whatever their publication time, so that the stored numbers depend on the rows alone and
-never go stale as time passes. The signals below recount exactly the keys a change touches (an article's tags,
-its year, a province's unit). Readers subtract the articles scheduled for later, few and found through the
-public order index, in the same query. Bulk writes send no signals: whatever writes in bulk (``seed_demo``)
-calls ``recount()`` afterwards.
+``ArticleTally`` holds, per facet and key (all articles: the sum of the years), how many articles are public:
+published, at a time no later than ``TallyHorizon.counted_until``. The signals below recount exactly the keys a
+change touches (an article's tags, its year, a province's unit). An article scheduled for later becomes public
+with no change to any row: the reader that first finds one due since the horizon recounts its keys and moves
+the horizon (``catch_up``), so readers otherwise read the stored rows alone, in one query. Bulk writes send no
+signals: whatever writes in bulk (``seed_demo``) calls ``recount()`` afterwards.
 """
 
+import datetime
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, F, QuerySet, Value
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, ExtractYear
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.utils import timezone
 
-from .models import Article, ArticleTally, Country, Partner, Province, Status, Topic
+from .models import Article, ArticleTally, Country, Partner, Province, Status, TallyHorizon, Topic
 
 # The tag facets: the article field each counts.
 TAG_FIELDS = {"province": "provinces", "country": "countries", "partner": "partners", "topic": "topics"}
@@ -68,29 +69,67 @@ def suspended() -> Iterator[None]:
     recount()
 
 
-def counted() -> QuerySet:
-    """What the stored tallies count: every article with the status "published", due or scheduled."""
-    return Article.objects.filter(status=Status.PUBLISHED)
-
-
 def public_tallies(*facets: str) -> dict[str, dict[int, int]]:
-    """Per facet, the public articles per key: the stored tallies minus the scheduled articles, in one query.
+    """Per facet, the public articles per key, in one query while no scheduled article has fallen due."""
+    now = timezone.now()
+    counts = read(facets, now)
+    if counts is None:
+        catch_up(now)
+        counts = read(facets, now)
+    if counts is None:
+        raise RuntimeError("the article tallies are still stale after catching up")
+    return counts
 
-    The parts are wrapped to name their columns: Django may order a grouped query's columns its own way."""
+
+def in_doubt(now: datetime.datetime, horizon: Any) -> QuerySet:
+    """Published articles whose time lies between the horizon and ``now``: due but not counted, or (for a clock
+    behind the one that counted) counted but not yet due."""
+    published = Article.objects.filter(status=Status.PUBLISHED)
+    return published.filter(
+        Q(published_at__gt=horizon, published_at__lte=now) | Q(published_at__gt=now, published_at__lte=horizon)
+    )
+
+
+def read(facets: tuple[str, ...], now: datetime.datetime) -> dict[str, dict[int, int]] | None:
+    """The stored rows, or None when they do not describe ``now`` (or were never counted).
+
+    One query: the rows, and a marker row unless the horizon exists with no article in doubt. (The parts are
+    wrapped to name their columns: Django may order a query's columns its own way.)"""
     stored = ArticleTally.objects.filter(facet__in=facets).values_list("facet", "key", "total")
-    scheduled = counted().filter(published_at__gt=timezone.now())
-    parts, params = [], []
-    for sign, part in [(1, stored), *((-1, grouped(facet, scheduled)) for facet in facets)]:
-        sql, part_params = part.query.sql_with_params()
-        names = ("facet", "key", "total") if part is stored else ("tally_facet", "tally_key", "tally_total")
-        parts.append(f"SELECT {', '.join(names)}, {sign} FROM ({sql}) part")
-        params.extend(part_params)
+    fresh = TallyHorizon.objects.exclude(Exists(in_doubt(now, OuterRef("counted_until")))).values("pk")
+    stored_sql, stored_params = stored.query.sql_with_params()
+    fresh_sql, fresh_params = fresh.query.sql_with_params()
+    sql = (
+        f"SELECT facet, key, total FROM ({stored_sql}) stored"
+        f" UNION ALL SELECT 'stale', 0, 0 WHERE NOT EXISTS ({fresh_sql})"
+    )
     result: dict[str, dict[int, int]] = {facet: {} for facet in facets}
     with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
-        for facet, key, total, sign in cursor.fetchall():
-            result[facet][int(key)] = result[facet].get(int(key), 0) + sign * total
-    return {facet: {key: total for key, total in counts.items() if total > 0} for facet, counts in result.items()}
+        cursor.execute(sql, [*stored_params, *fresh_params])
+        for facet, key, total in cursor.fetchall():
+            if facet == "stale":
+                return None
+            if total > 0:
+                result[facet][int(key)] = total
+    return result
+
+
+def catch_up(now: datetime.datetime) -> None:
+    """Recount the keys of the articles in doubt, then move the horizon to ``now``.
+
+    Readers that find it stale at once wait for each other on its row; the later ones find nothing left to do.
+    Without a horizon (never counted, or counted before horizons existed) everything is counted again."""
+    with transaction.atomic():
+        horizon = TallyHorizon.objects.select_for_update().filter(pk=1).first()
+        if horizon is None:
+            recount(until=now)
+            return
+        ids = list(in_doubt(now, horizon.counted_until).values_list("pk", flat=True))
+        if ids:
+            store_tags(tags_of(ids))
+            store("year")
+        horizon.counted_until = now
+        horizon.save(update_fields=["counted_until"])
 
 
 def store(facet: str, keys: Iterable[int] | None = None) -> None:
@@ -101,7 +140,7 @@ def store(facet: str, keys: Iterable[int] | None = None) -> None:
     keys = None if keys is None else {key for key in keys if key is not None}
     if keys == set():
         return
-    counts = {key: total for _, key, total in grouped(facet, counted(), keys)}
+    counts = {key: total for _, key, total in grouped(facet, Article.objects.published(), keys)}
     rows = [ArticleTally(facet=facet, key=key, total=total) for key, total in counts.items()]
     old = ArticleTally.objects.filter(facet=facet)
     with transaction.atomic():
@@ -111,11 +150,14 @@ def store(facet: str, keys: Iterable[int] | None = None) -> None:
         )
 
 
-def recount() -> None:
-    """Every tally from scratch: after bulk writes, which send no signals."""
+def recount(until: datetime.datetime | None = None) -> None:
+    """Every tally from scratch (after bulk writes, which send no signals). The horizon is set to ``until`` or
+    the start: the counts hold every article due by then, and perhaps a few due since, which is harmless."""
     with transaction.atomic():
+        horizon = until or timezone.now()
         for facet in FACETS:
             store(facet)
+        TallyHorizon.objects.update_or_create(pk=1, defaults={"counted_until": horizon})
 
 
 def units_of(province_ids: Iterable[int]) -> set[int]:

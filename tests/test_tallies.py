@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from newsroom import tallies
 from newsroom.filters import province_counts, year_counts
-from newsroom.models import Article, ArticleTally, Status
+from newsroom.models import Article, ArticleTally, Status, TallyHorizon
 
 from .factories import make_article, make_country, make_partner, make_province, make_topic
 
@@ -98,6 +98,42 @@ def test_a_scheduled_article_is_counted_from_its_time_on(tags):
     with time_machine.travel(timezone.now() + datetime.timedelta(hours=2)):
         assert stored_counts()["province"] == {tags["other"].pk: 1}
         assert stored_counts() == live_counts()
+
+
+def test_reading_the_counts_is_one_query_while_nothing_falls_due(tags, django_assert_num_queries):
+    make_article(provinces=[tags["other"]], published_at=timezone.now() + datetime.timedelta(hours=1))
+    stored_counts()
+    with django_assert_num_queries(1):
+        assert stored_counts()["province"] == {}
+
+
+def test_an_article_falling_due_is_counted_once_then_reads_are_one_query_again(tags, django_assert_num_queries):
+    make_article(provinces=[tags["other"]], published_at=timezone.now() + datetime.timedelta(hours=1))
+    stored_counts()
+    later = timezone.now() + datetime.timedelta(hours=2)
+    with time_machine.travel(later, tick=False):
+        assert stored_counts()["province"] == {tags["other"].pk: 1}
+        assert TallyHorizon.objects.get().counted_until == later
+        with django_assert_num_queries(1):
+            counts = stored_counts()
+        assert counts == live_counts()
+
+
+def test_a_clock_behind_the_horizon_does_not_count_what_is_not_yet_due_for_it(tags):
+    make_article(provinces=[tags["other"]], published_at=timezone.now() - datetime.timedelta(minutes=30))
+    assert stored_counts()["province"] == {tags["other"].pk: 1}
+    with time_machine.travel(timezone.now() - datetime.timedelta(hours=1)):
+        assert stored_counts()["province"] == {}
+        assert stored_counts() == live_counts()
+
+
+def test_tallies_without_a_horizon_are_counted_again_at_the_first_read(tags):
+    """As after migrating a database whose tallies also counted scheduled articles."""
+    make_article(provinces=[tags["other"]], countries=[tags["korea"]])
+    ArticleTally.objects.filter(facet="country").update(total=7)
+    TallyHorizon.objects.all().delete()
+    assert stored_counts()["country"] == {tags["korea"].pk: 1}
+    assert stored_counts() == live_counts()
 
 
 def test_merging_a_province_moves_its_articles_to_the_new_unit(tags):
