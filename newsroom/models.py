@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import uuid
 import zoneinfo
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache, partial
 from pathlib import PurePath
 from typing import IO, Any, NamedTuple
@@ -43,10 +43,17 @@ class NamedInLanguages:
 
     name: str
 
+    NAME_FIELDS = ("name", "name_en", "name_ko")
+
     @property
     def localized_name(self) -> str:
-        """The name in the reader's language, or the Vietnamese one where none is recorded."""
-        return getattr(self, f"name_{get_language()}", "") or self.name
+        return name_in_language(lambda field: getattr(self, field, ""))
+
+
+def name_in_language(name: Callable[[str], str]) -> str:
+    """The name in the reader's language, or the Vietnamese one where none is recorded; ``name`` reads a name
+    field (``name``, ``name_en``, …) of an instance or of a plain row."""
+    return name(f"name_{get_language()}") or name("name")
 
 
 class TranslatedContent:
