@@ -5,7 +5,8 @@
 
 The database (BENCH_DATABASE_URL, default newsroom_bench) is migrated and seeded with seed_demo up to
 --articles synthetic articles the first time. Each page's throughput is compared with the ceiling: a constant
-2 KB page served by the same server through the same middleware (BENCH_CEILING=1).
+2 KB page served by the same server through the same middleware (BENCH_CEILING=1). "bare list" is the issue's
+yardstick, a bare Django view listing the 20 newest articles with select_related.
 """
 
 import argparse
@@ -41,6 +42,7 @@ PAGES = {
     "articles page 2000": "/articles/?page=2000",
     "article": "/articles/{article}/",
     "search": "/search/?q=hai+duong",
+    "bare list (reference)": "/bench/bare-list/",
     "ceiling (2 KB)": "/bench/ceiling/",
 }
 CEILING = "ceiling (2 KB)"

@@ -43,4 +43,5 @@ urlpatterns = [
     path("partners/<slug:slug>/feed/", feeds.PartnerFeed(), name="partner-feed"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
     path("bench/ceiling/", views.bench_ceiling, name="bench-ceiling"),
+    path("bench/bare-list/", views.bench_bare_list, name="bench-bare-list"),
 ]

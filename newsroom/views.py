@@ -472,3 +472,13 @@ def bench_ceiling(request: HttpRequest) -> HttpResponse:
     if not settings.NEWSROOM_BENCH_CEILING:
         raise Http404
     return HttpResponse(CEILING_PAGE)
+
+
+@require_GET
+def bench_bare_list(request: HttpRequest) -> HttpResponse:
+    """The benchmark's yardstick: what a bare Django view listing 20 rows with ``select_related`` reaches on
+    the same server (the issue's reference). Off unless BENCH_CEILING=1."""
+    if not settings.NEWSROOM_BENCH_CEILING:
+        raise Http404
+    articles = Article.objects.published().select_related("cover_image").order_by("-published_at")[:20]
+    return render(request, "bench/bare_list.html", {"articles": articles})
