@@ -2,6 +2,7 @@
 
     python bench/run.py                  # both runs: uncached (DummyCache) and cached (Redis)
     python bench/run.py --duration 5     # seconds of load per page
+    python bench/run.py --wagtail        # then Wagtail's news index on the same machine (bench/wagtail/)
 
 The database (BENCH_DATABASE_URL, default newsroom_bench) is migrated and seeded with seed_demo up to
 --articles synthetic articles the first time. Each page's throughput is compared with the ceiling: a constant
@@ -225,6 +226,44 @@ def table(runs: dict[str, dict], urls: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
+# Our pages and the Wagtail pages that do the same job, compared by their share of their own stack's ceiling.
+WAGTAIL_COUNTERPARTS = {"articles": "news index", "articles page 2000": "news index page 2000", "article": "news page"}
+
+
+def run_wagtail(args: argparse.Namespace) -> dict:
+    """bench/wagtail/run.py with the same load settings; its results as it writes them."""
+    with tempfile.TemporaryDirectory() as work:
+        output = Path(work) / "wagtail.json"
+        subprocess.run(
+            [
+                PYTHON, str(ROOT / "bench" / "wagtail" / "run.py"),
+                "--duration", str(args.duration),
+                "--connections", str(args.connections),
+                "--workers", str(args.workers),
+                "--json", str(output),
+            ],
+            check=True,
+        )  # fmt: skip
+        return json.loads(output.read_text())
+
+
+def wagtail_table(runs: dict[str, dict], wagtail: dict) -> str:
+    ours = runs["uncached"]
+    lines = [
+        "| page | req/s | % of ceiling | Wagtail page | Wagtail req/s | % of Wagtail's ceiling | ours ÷ Wagtail |",
+        "|---|---:|---:|---|---:|---:|---:|",
+    ]
+    for name, counterpart in WAGTAIL_COUNTERPARTS.items():
+        share = 100 * ours["pages"][name]["rps"] / ours["ceiling_rps"]
+        theirs = wagtail["pages"][counterpart]
+        their_share = 100 * theirs["rps"] / wagtail["ceiling_rps"]
+        lines.append(
+            f"| {name} | {ours['pages'][name]['rps']:.0f} | {share:.1f}% | {counterpart} | {theirs['rps']:.0f} | "
+            f"{their_share:.1f}% | {share / their_share:.2f}× |"
+        )
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--duration", type=int, default=6, help="seconds of load per page and run")
@@ -233,6 +272,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--port", type=int, default=8931)
     parser.add_argument("--json", type=Path, help="also write the raw results here")
+    parser.add_argument("--wagtail", action="store_true", help="also measure Wagtail's news index (bench/wagtail/)")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install wrk")
@@ -259,8 +299,10 @@ def main() -> None:
         if mode == "cached":
             manage({**env, "CACHE_URL": cache_url}, "shell", "-c", "from django.core.cache import cache; cache.clear()")
         runs[mode] = run_mode({**env, "CACHE_URL": cache_url}, urls, args, args.port)
+    wagtail = run_wagtail(args) if args.wagtail else None
     report = {
         "articles": facts["articles"],
+        "wagtail": wagtail,
         "urls": urls,
         "workers": args.workers,
         "connections": args.connections,
@@ -278,6 +320,10 @@ def main() -> None:
     for mode, run in runs.items():
         rss = run["worker_rss_mb"]
         print(f"{mode}: worker RSS {', '.join(f'{mb:.0f}' for mb in rss)} MB")
+    if wagtail:
+        print()
+        print(f"Uncached, against Wagtail {wagtail['versions']['wagtail']} (bench/wagtail/, same load settings):")
+        print(wagtail_table(runs, wagtail))
     print(json.dumps({key: report[key] for key in ("articles", "load_average_before", "load_average_after")}))
     print(json.dumps({"machine": report["machine"], "versions": report["versions"]}))
     if args.json:
