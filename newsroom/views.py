@@ -1,6 +1,7 @@
 """Public pages. Every one reads through the published querysets and runs a fixed number of queries."""
 
 import math
+import re
 from typing import Any
 
 from django.conf import settings
@@ -21,6 +22,10 @@ from .exports import FORMATS, export_articles, export_partnerships
 from .filters import ArticleFilter, PartnershipFilter
 from .forms import SearchForm, SubmissionForm
 from .models import Article, ArticleImage, Country, Event, Partner, Partnership, Province
+
+# How many partners a country's page lists before linking to all of them.
+PARTNERS_SHOWN = 24
+COUNTRY_CODE = re.compile(r"[A-Za-z]{2}")
 
 
 def page_size() -> int:
@@ -286,7 +291,10 @@ class CountryDetailView(TemplateView):
         count = tallies.public_tallies("country")["country"].get(country.pk, 0)
         articles = published_articles().tagged("countries", [country.pk])
         context["page_obj"] = paginate(self.request, articles, count=count)
-        context["partners"] = Partner.objects.filter(country=country).select_related("logo")
+        # The first partners by name, then a link to all of them: Korea alone may have hundreds.
+        partners = list(Partner.objects.filter(country=country).select_related("logo")[: PARTNERS_SHOWN + 1])
+        context["partners"] = partners[:PARTNERS_SHOWN]
+        context["more_partners"] = len(partners) > PARTNERS_SHOWN
         context["upcoming_events"] = published_events().upcoming().filter(country=country)
         context["past_events"] = published_events().past().filter(country=country)[:10]
         context["breadcrumbs"] = [(reverse("newsroom:country-list"), _("Quốc gia")), (None, country.localized_name)]
@@ -294,6 +302,8 @@ class CountryDetailView(TemplateView):
 
 
 class PartnerListView(ListView):
+    """All partners grouped by country, or (``?country=kr``) one country's."""
+
     template_name = "newsroom/partner_list.html"
     context_object_name = "partners"
 
@@ -301,7 +311,13 @@ class PartnerListView(ListView):
         return page_size() * 3
 
     def get_queryset(self) -> QuerySet:
-        return Partner.objects.select_related("country", "logo").order_by("country__name", "name")
+        partners = Partner.objects.select_related("country", "logo").order_by("country__name", "name")
+        code = self.request.GET.get("country")
+        if code is None:
+            return partners
+        if not COUNTRY_CODE.fullmatch(code):
+            raise Http404(_("Không có quốc gia này."))
+        return partners.filter(country=get_object_or_404(Country, code=code.upper()))
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

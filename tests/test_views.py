@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from newsroom.models import Status
+from newsroom.views import PARTNERS_SHOWN
 
 from .factories import (
     make_article,
@@ -213,6 +214,35 @@ def test_country_page_redirects_upper_case_code(client, korea):
 )
 def test_unknown_country_is_not_found(client, korea, path):
     assert client.get(path).status_code == 404
+
+
+def test_country_page_lists_its_first_partners_and_links_to_all_of_them(client, korea):
+    for number in range(PARTNERS_SHOWN + 1):
+        make_partner(f"Đối tác Hàn {number:02d}", country=korea)
+    page = client.get("/countries/kr/").content.decode()
+    assert "Đối tác Hàn 00" in page
+    assert f"Đối tác Hàn {PARTNERS_SHOWN - 1:02d}" in page
+    assert f"Đối tác Hàn {PARTNERS_SHOWN:02d}" not in page
+    assert 'href="/partners/?country=kr">Tất cả đối tác tại Hàn Quốc' in page
+
+
+def test_country_page_with_few_partners_has_no_link_to_more(client, suwon):
+    page = client.get("/countries/kr/").content.decode()
+    assert 'href="/partners/suwon/"' in page
+    assert "/partners/?country=" not in page
+
+
+def test_partner_index_narrowed_to_one_country(client, suwon):
+    make_partner("Osaka", country=make_country("JP"))
+    page = client.get("/partners/?country=kr").content.decode()
+    assert 'href="/partners/suwon/"' in page
+    assert "Osaka" not in page
+    assert "Osaka" in client.get("/partners/").content.decode()
+
+
+@pytest.mark.parametrize("code", ["zz", "korea", "k%00", ""])
+def test_partner_index_for_an_unknown_country_is_not_found(client, suwon, code):
+    assert client.get(f"/partners/?country={code}").status_code == 404
 
 
 def test_partner_index_groups_partners_by_country(client, suwon):
