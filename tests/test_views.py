@@ -3,7 +3,8 @@
 import datetime
 
 import pytest
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 
 from newsroom.models import Status
 from newsroom.views import PARTNERS_SHOWN
@@ -341,3 +342,18 @@ def test_unknown_slug_is_not_found(client, path):
     response = client.get(path)
     assert response.status_code == 404
     assert "Không tìm thấy trang" in response.content.decode()
+
+
+@pytest.mark.parametrize("language", ["vi", "en", "ko"])
+def test_links_are_the_urls_django_would_reverse(language, hai_duong, suwon, korea):
+    article = make_article("Tin Suwon")
+    event = make_event("Lễ hội Suwon")
+    with translation.override(language):
+        assert article.get_absolute_url() == reverse("newsroom:article-detail", kwargs={"slug": article.slug})
+        assert event.get_absolute_url() == reverse("newsroom:event-detail", kwargs={"slug": event.slug})
+        assert hai_duong.get_absolute_url() == reverse("newsroom:province-detail", kwargs={"slug": "hai-duong"})
+        assert suwon.get_absolute_url() == reverse("newsroom:partner-detail", kwargs={"slug": "suwon"})
+        assert korea.get_absolute_url() == reverse("newsroom:country-detail", kwargs={"code": "kr"})
+    assert article.get_absolute_url() == f"/articles/{article.slug}/"
+    with translation.override("ko"):
+        assert article.get_absolute_url() == f"/ko/articles/{article.slug}/"
