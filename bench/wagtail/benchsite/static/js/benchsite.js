@@ -1,0 +1,1 @@
+// Intentionally empty: the project template's global script.
