@@ -12,6 +12,7 @@ import datetime
 import difflib
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,7 +43,7 @@ from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from .folding import fold_with_offsets, words
+from .folding import fold_char, fold_with_offsets, words
 from .models import Article, Country, Event, Partner, Province
 from .richtext import plain_text
 
@@ -88,6 +89,7 @@ def title_hit(terms: list[str]) -> Case:
 # (titles and names weighted A, the rest B), stored. It is no model field, so that nothing else reads or writes it.
 VECTOR_COLUMN = SearchVectorField()
 VECTOR_COLUMN.set_attributes_from_name("search_vector")
+VECTOR_COLUMN.model = None  # of whichever table the query reads
 
 
 class StoredVector(Expression):
@@ -134,6 +136,21 @@ def text_matches(queryset: QuerySet, terms: list[str]) -> QuerySet:
 
 def matching_places(model: type, terms: list[str]) -> QuerySet:
     return text_matches(model.objects.all(), terms)
+
+
+def named(queryset: QuerySet, terms: list[str]) -> QuerySet:
+    """What ``text_matches`` finds in a small table (places, partners), in one simple query: the rows that hold
+    the words, each ``spelled`` as typed or not; ``spelled_first`` then keeps only those spelled as typed if any is.
+    """
+    if on_postgresql():
+        exact = SearchVectorExact(StoredVector(), ts_query(terms))
+        near = TrigramStrictWordSimilar(F("search_title"), Value(" ".join(terms)))
+        return queryset.annotate(spelled=exact).filter(Q(exact) | Q(near))
+    return text_matches(queryset, terms).annotate(spelled=Value(True))
+
+
+def spelled_first(rows: list) -> list:
+    return [row for row in rows if row.spelled] or rows
 
 
 @dataclass
@@ -371,20 +388,23 @@ def run(
     limit = page_limit(page_number, per_page)
     # The places the words name, each table once: shown above the results, and the tags that find articles.
     unshown = ("search_title", "search_body")
-    provinces = list(matching_places(Province, terms).defer(*unshown).order_by("-is_current", "name"))
-    countries = list(matching_places(Country, terms).defer(*unshown).order_by("name"))
-    partner_rows = list(
-        matching_places(Partner, terms)
-        .annotate(
-            title_hit=title_hit(terms),
-            rank=rank_of(terms),
-            wanted=ExpressionWrapper(
-                Q(pk__in=narrowing.partners(Partner.objects.all()).values("pk")), output_field=BooleanField()
+    provinces = spelled_first(list(named(Province.objects.defer(*unshown), terms).order_by("-is_current", "name")))
+    countries = spelled_first(list(named(Country.objects.defer(*unshown), terms).order_by("name")))
+    wanted = (
+        Q(pk__in=narrowing.partners(Partner.objects.all()).values("pk"))
+        if narrowing.province or narrowing.country
+        else Value(True)
+    )
+    partner_rows = spelled_first(
+        list(
+            named(Partner.objects.all(), terms)
+            .annotate(
+                title_hit=title_hit(terms),
+                rank=rank_of(terms),
+                wanted=ExpressionWrapper(wanted, output_field=BooleanField()),
             )
-            if narrowing.province or narrowing.country
-            else Value(True),
+            .values_list("pk", "title_hit", "rank", "wanted", "spelled", named=True)
         )
-        .values_list("pk", "title_hit", "rank", "wanted")
     )
     results.provinces = provinces[:PLACES_SHOWN]
     results.countries = countries[:PLACES_SHOWN]
@@ -397,7 +417,7 @@ def run(
         results.counts[kind], found = ranked_rows(kind, matches, limit if kind in kinds else 0)
         rows += found
     partners = sorted(
-        ((Kind.PARTNER, pk, hit, rank, None) for pk, hit, rank, wanted in partner_rows if wanted), key=list_order
+        ((Kind.PARTNER, pk, hit, rank, None) for pk, hit, rank, wanted, _ in partner_rows if wanted), key=list_order
     )
     results.counts[Kind.PARTNER] = len(partners)
     if Kind.PARTNER in kinds:
@@ -417,10 +437,18 @@ def run(
     return results
 
 
+def folded_for_snippet(text: str) -> tuple[str, Sequence[int]]:
+    """``fold_with_offsets``, faster where every character folds to one character, as in most texts."""
+    pieces = list(map(fold_char, text))
+    if min(map(len, pieces), default=1) == 1 == max(map(len, pieces), default=1):
+        return "".join(pieces), range(len(text))
+    return fold_with_offsets(text)
+
+
 def snippet(text: str, terms: list[str], length: int = SNIPPET_LENGTH) -> SafeString:
     """A passage of ``text`` around the first word of the query, escaped, with the query's words in <mark>."""
     text = unicodedata.normalize("NFC", text)
-    folded, offsets = fold_with_offsets(text)
+    folded, offsets = folded_for_snippet(text)
     spans = []
     for term in terms:
         for match in re.finditer(r"(?<!\w)" + re.escape(term), folded):
