@@ -2,8 +2,12 @@
 
 Every searchable row keeps folded copies of its text (``Searchable.search_title``/``search_body``, built
 from ``folding.SOURCES``). PostgreSQL matches them with full-text search in the ``newsroom_unaccent``
-configuration over a GIN index, and also accepts titles and names within trigram distance (misspellings);
-other databases match the folded words with a regular expression. Both rank title and name matches first.
+configuration over a GIN index of their stored vector (the ``search_vector`` column of migration 0012), and
+also accepts titles and names within trigram distance (misspellings); other databases match the folded words
+with a regular expression. Both rank title and name matches first.
+
+A search asks for the places and partners the words name once, then for each kind its count and its first
+rows in the order of the list (enough for the page asked for), and merges and pages those in Python.
 """
 
 from __future__ import annotations
@@ -141,6 +145,7 @@ def matching_places(model: type, terms: list[str]) -> QuerySet:
 def named(queryset: QuerySet, terms: list[str]) -> QuerySet:
     """What ``text_matches`` finds in a small table (places, partners), in one simple query: the rows that hold
     the words, each ``spelled`` as typed or not; ``spelled_first`` then keeps only those spelled as typed if any is.
+    An OR of full text and trigram in one WHERE reads the whole table, which is fine for a few hundred rows.
     """
     if on_postgresql():
         exact = SearchVectorExact(StoredVector(), ts_query(terms))
@@ -150,6 +155,7 @@ def named(queryset: QuerySet, terms: list[str]) -> QuerySet:
 
 
 def spelled_first(rows: list) -> list:
+    """The rows of ``named`` spelled as typed, or if none is, the near spellings."""
     return [row for row in rows if row.spelled] or rows
 
 
@@ -287,15 +293,15 @@ class Results:
 
 
 def fetch(kind: str, pks: list[int]) -> dict[int, Any]:
-    """The items of one kind on the page, with what their result rows show, in one or two queries."""
+    """The items of one kind on the page, with what their result rows show (no pictures or tags), in one query."""
     if not pks:
         return {}
     if kind == Kind.ARTICLE:
-        queryset = Article.objects.for_list()
+        queryset = Article.objects.all()
     elif kind == Kind.EVENT:
-        queryset = Event.objects.with_related()
+        queryset = Event.objects.all()
     else:
-        queryset = Partner.objects.select_related("country", "logo")
+        queryset = Partner.objects.select_related("country")
     return queryset.defer("search_title", "search_body").in_bulk(pks)
 
 
@@ -359,7 +365,9 @@ def ranked_rows(kind: str, queryset: QuerySet, limit: int) -> tuple[int, list[Ro
     found = []
     for pk, hit, rank, date, _total in rows:
         if date is not None and not isinstance(date, datetime.datetime):
-            date = datetime.datetime.combine(date, datetime.time(), tzinfo=datetime.UTC)
+            date = datetime.datetime.combine(date, datetime.time())
+        if date is not None and date.tzinfo is None:
+            date = date.replace(tzinfo=datetime.UTC)
         found.append((kind, pk, hit, rank, date))
     total = rows[0][-1] if rows else 0
     return total, found
@@ -390,7 +398,7 @@ def run(
     unshown = ("search_title", "search_body")
     provinces = spelled_first(list(named(Province.objects.defer(*unshown), terms).order_by("-is_current", "name")))
     countries = spelled_first(list(named(Country.objects.defer(*unshown), terms).order_by("name")))
-    wanted = (
+    narrowed = (
         Q(pk__in=narrowing.partners(Partner.objects.all()).values("pk"))
         if narrowing.province or narrowing.country
         else Value(True)
@@ -401,7 +409,7 @@ def run(
             .annotate(
                 title_hit=title_hit(terms),
                 rank=rank_of(terms),
-                wanted=ExpressionWrapper(wanted, output_field=BooleanField()),
+                wanted=ExpressionWrapper(narrowed, output_field=BooleanField()),
             )
             .values_list("pk", "title_hit", "rank", "wanted", "spelled", named=True)
         )
