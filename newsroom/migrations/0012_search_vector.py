@@ -17,10 +17,10 @@ def stored_vector(table: str) -> PostgreSQLOnlySQL:
     """
     return PostgreSQLOnlySQL(
         [
-            f"ALTER TABLE {table} ADD COLUMN search_vector tsvector GENERATED ALWAYS AS ({VECTOR}) STORED",
-            f"CREATE INDEX {table}_stored_vector ON {table} USING gin (search_vector)",
+            f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS search_vector tsvector"
+            f" GENERATED ALWAYS AS ({VECTOR}) STORED",
+            f"CREATE INDEX IF NOT EXISTS {table}_stored_vector ON {table} USING gin (search_vector)",
             f"DROP INDEX IF EXISTS {table}_search_vector",
-            f"ANALYZE {table}",
         ],
         [
             f"CREATE INDEX IF NOT EXISTS {table}_search_vector ON {table} USING gin ({VECTOR})",
@@ -29,9 +29,19 @@ def stored_vector(table: str) -> PostgreSQLOnlySQL:
     )
 
 
+def vacuum(table: str) -> PostgreSQLOnlySQL:
+    """Adding a stored column rewrites the table, which loses its visibility map: without a VACUUM, the
+    index-only scans of the article lists (``article_public_order``) would read the heap again until autovacuum
+    happens to come by. ANALYZE gathers the statistics of the new column."""
+    return PostgreSQLOnlySQL(f"VACUUM (ANALYZE) {table}", migrations.RunSQL.noop)
+
+
 class Migration(migrations.Migration):
+    # VACUUM cannot run inside a transaction; every statement above can run again after a failure.
+    atomic = False
+
     dependencies = [
         ("newsroom", "0011_article_tallies"),
     ]
 
-    operations = [stored_vector(table) for table in TABLES]
+    operations = [*(stored_vector(table) for table in TABLES), *(vacuum(table) for table in TABLES)]
