@@ -2,30 +2,52 @@
 
 Every searchable row keeps folded copies of its text (``Searchable.search_title``/``search_body``, built
 from ``folding.SOURCES``). PostgreSQL matches them with full-text search in the ``newsroom_unaccent``
-configuration over a GIN index, and also accepts titles and names within trigram distance (misspellings);
-other databases match the folded words with a regular expression. Both rank title and name matches first.
+configuration over a GIN index of their stored vector (the ``search_vector`` column of migration 0012), and
+also accepts titles and names within trigram distance (misspellings); other databases match the folded words
+with a regular expression. Both rank title and name matches first.
+
+A search asks for the places and partners the words name once, then for each kind its count and its first
+rows in the order of the list (enough for the page asked for), and merges and pages those in Python.
 """
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.postgres.lookups import TrigramStrictWordSimilar
-from django.contrib.postgres.search import Lexeme, SearchQuery, SearchRank, SearchVector
-from django.core.paginator import Page, Paginator
+from django.contrib.postgres.search import Lexeme, SearchQuery, SearchRank, SearchVectorExact, SearchVectorField
+from django.core.paginator import Page, PageNotAnInteger, Paginator
 from django.db import connection
-from django.db.models import Case, Exists, F, FloatField, Q, QuerySet, TextChoices, Value, When
-from django.db.models.fields import CharField, DateTimeField, IntegerField
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    Expression,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Q,
+    QuerySet,
+    TextChoices,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.expressions import Col
+from django.db.models.fields import DateTimeField, IntegerField
 from django.db.models.functions import Cast
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from .folding import fold_with_offsets, words
+from .folding import fold_char, fold_with_offsets, words
 from .models import Article, Country, Event, Partner, Province
 from .richtext import plain_text
 
@@ -67,10 +89,20 @@ def title_hit(terms: list[str]) -> Case:
     return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
 
 
-def vector() -> SearchVector:
-    return SearchVector("search_title", weight="A", config=CONFIG) + SearchVector(
-        "search_body", weight="B", config=CONFIG
-    )
+# The ``search_vector`` column that migration 0012 adds on PostgreSQL: 0006's vector of the two folded columns
+# (titles and names weighted A, the rest B), stored. It is no model field, so that nothing else reads or writes it.
+VECTOR_COLUMN = SearchVectorField()
+VECTOR_COLUMN.set_attributes_from_name("search_vector")
+VECTOR_COLUMN.model = None  # of whichever table the query reads
+
+
+class StoredVector(Expression):
+    """The stored ``search_vector`` of the query's own table (PostgreSQL only)."""
+
+    output_field = SearchVectorField()
+
+    def resolve_expression(self, query: Any = None, *args: Any, **kwargs: Any) -> Col:
+        return Col(query.get_initial_alias(), VECTOR_COLUMN)
 
 
 def ts_query(terms: list[str]) -> SearchQuery:
@@ -80,30 +112,51 @@ def ts_query(terms: list[str]) -> SearchQuery:
     return SearchQuery(lexemes, config=CONFIG)
 
 
-def text_matches(queryset: QuerySet, terms: list[str]) -> QuerySet:
-    """Rows whose folded text holds every word of the query as the start of a word, ``rank``ed.
+def text_ids(queryset: QuerySet, terms: list[str]) -> list[QuerySet]:
+    """Subqueries whose union is the ids of the rows of ``queryset`` holding every word of the query as the
+    start of a word; on PostgreSQL, when no row does, also those with a title or name within trigram distance.
 
-    On PostgreSQL, when no row does, titles and names within trigram distance of the query."""
+    A list rather than one union, so that callers can add their own subqueries to one flat UNION."""
     if on_postgresql():
-        query = ts_query(terms)
-        annotated = queryset.annotate(search_vector=vector(), rank=SearchRank(F("search_vector"), query))
-        exact = annotated.filter(search_vector=query)
+        exact = queryset.filter(SearchVectorExact(StoredVector(), ts_query(terms))).values("pk")
         # Near spellings of titles and names, only where nothing is spelled as typed: a misspelling is found,
         # and a correct "hai duong" is not padded out with "hai phong".
         near = TrigramStrictWordSimilar(F("search_title"), Value(" ".join(terms)))
-        near_rows = queryset.filter(Q(near) & ~Exists(exact.values("pk")))
         # Two index searches joined by id (full text, then trigram); an OR of the two in one WHERE would make
-        # PostgreSQL build every row's vector instead (15 s at 100,000 articles).
-        return annotated.filter(pk__in=exact.values("pk").union(near_rows.values("pk")))
+        # PostgreSQL read every row instead.
+        return [exact, queryset.filter(Q(near) & ~Exists(exact)).values("pk")]
     condition = Q()
     for term in terms:
         pattern = word_pattern(term)
         condition &= Q(search_title__regex=pattern) | Q(search_body__regex=pattern)
-    return queryset.annotate(rank=Value(0.0, output_field=FloatField())).filter(condition)
+    return [queryset.filter(condition).values("pk")]
+
+
+def text_matches(queryset: QuerySet, terms: list[str]) -> QuerySet:
+    """The rows of ``queryset`` that ``text_ids`` finds."""
+    ids = text_ids(queryset, terms)
+    return queryset.filter(pk__in=ids[0].union(*ids[1:]) if len(ids) > 1 else ids[0])
 
 
 def matching_places(model: type, terms: list[str]) -> QuerySet:
     return text_matches(model.objects.all(), terms)
+
+
+def named(queryset: QuerySet, terms: list[str]) -> QuerySet:
+    """What ``text_matches`` finds in a small table (places, partners), in one simple query: the rows that hold
+    the words, each ``spelled`` as typed or not; ``spelled_first`` then keeps only those spelled as typed if any is.
+    An OR of full text and trigram in one WHERE reads the whole table, which is fine for a few hundred rows.
+    """
+    if on_postgresql():
+        exact = SearchVectorExact(StoredVector(), ts_query(terms))
+        near = TrigramStrictWordSimilar(F("search_title"), Value(" ".join(terms)))
+        return queryset.annotate(spelled=exact).filter(Q(exact) | Q(near))
+    return text_matches(queryset, terms).annotate(spelled=Value(True))
+
+
+def spelled_first(rows: list) -> list:
+    """The rows of ``named`` spelled as typed, or if none is, the near spellings."""
+    return [row for row in rows if row.spelled] or rows
 
 
 @dataclass
@@ -140,27 +193,39 @@ class Narrowing:
         return queryset
 
 
-def place_links(terms: list[str]) -> dict[str, QuerySet]:
+Links = dict[str, Any]
+
+
+def place_links(terms: list[str]) -> Links:
     """Subqueries of the provinces (with their merged units), countries and partners named by the query."""
-    provinces = matching_places(Province, terms).values("pk")
+    return links_to(
+        matching_places(Province, terms).values("pk"),
+        matching_places(Country, terms).values("pk"),
+        matching_places(Partner, terms).values("pk"),
+    )
+
+
+def links_to(provinces: Any, countries: Any, partners: Any) -> Links:
+    """The provinces (with the units merged into them), countries and partners that tag a result, as ids or
+    subqueries of ids."""
     return {
         "provinces": Province.objects.filter(Q(pk__in=provinces) | Q(merged_into__in=provinces)).values("pk"),
-        "countries": matching_places(Country, terms).values("pk"),
-        "partners": matching_places(Partner, terms).values("pk"),
+        "countries": countries,
+        "partners": partners,
     }
 
 
-def article_matches(terms: list[str], narrowing: Narrowing) -> QuerySet:
+def article_matches(terms: list[str], narrowing: Narrowing, links: Links | None = None) -> QuerySet:
     """Published articles with the words in their text, or about a place or partner the words name."""
-    links = place_links(terms)
+    links = place_links(terms) if links is None else links
     # One id list from index searches (text, then each tag table), not an OR over joins of every article's tags.
     tagged = [
         Article._meta.get_field(field).remote_field.through.objects.filter(**{f"{column}__in": links[field]})
         for field, column in (("provinces", "province_id"), ("countries", "country_id"), ("partners", "partner_id"))
     ]
     published = narrowing.articles(Article.objects.published())
-    by_text = text_matches(published, terms).values("pk")
-    ids = by_text.union(*(links.values("article_id") for links in tagged))
+    by_text = text_ids(published, terms)
+    ids = by_text[0].union(*by_text[1:], *(rows.values("article_id") for rows in tagged))
     return published.filter(pk__in=ids).annotate(
         title_hit=title_hit(terms), rank=rank_of(terms), date=F("published_at")
     )
@@ -169,50 +234,35 @@ def article_matches(terms: list[str], narrowing: Narrowing) -> QuerySet:
 def rank_of(terms: list[str]) -> SearchRank | Value:
     """Full-text rank (title words weigh more than body words) on PostgreSQL; elsewhere all equal."""
     if on_postgresql():
-        return SearchRank(vector(), ts_query(terms))
+        return SearchRank(StoredVector(), ts_query(terms))
     return Value(0.0, output_field=FloatField())
 
 
-def event_matches(terms: list[str], narrowing: Narrowing) -> QuerySet:
-    links = place_links(terms)
+def event_matches(terms: list[str], narrowing: Narrowing, links: Links | None = None) -> QuerySet:
+    links = place_links(terms) if links is None else links
     linked = Event.objects.filter(
         Q(province__in=links["provinces"]) | Q(country__in=links["countries"]) | Q(partners__in=links["partners"])
     ).values("pk")
     published = narrowing.events(Event.objects.published())
-    by_text = text_matches(published, terms).values("pk")
-    return published.filter(Q(pk__in=by_text) | Q(pk__in=linked)).annotate(
+    by_text = text_ids(published, terms)
+    return published.filter(pk__in=by_text[0].union(*by_text[1:], linked)).annotate(
         title_hit=title_hit(terms),
         rank=rank_of(terms),
         date=Cast("start_date", DateTimeField()),
     )
 
 
-def partner_matches(terms: list[str], narrowing: Narrowing) -> QuerySet:
-    by_text = text_matches(Partner.objects.all(), terms).values("pk")
-    return (
-        narrowing.partners(Partner.objects.all())
-        .filter(pk__in=by_text)
-        .annotate(
-            title_hit=title_hit(terms),
-            rank=rank_of(terms),
-            date=Value(None, output_field=DateTimeField()),
-        )
+def partner_matches(terms: list[str], narrowing: Narrowing, links: Links | None = None) -> QuerySet:
+    return narrowing.partners(matching_places(Partner, terms)).annotate(
+        title_hit=title_hit(terms),
+        rank=rank_of(terms),
+        date=Value(None, output_field=DateTimeField()),
     )
 
 
 MATCHERS = {Kind.ARTICLE: article_matches, Kind.EVENT: event_matches, Kind.PARTNER: partner_matches}
-
-
-def as_rows(kind: str, queryset: QuerySet) -> QuerySet:
-    """One kind's matches as the columns all kinds share, so that they can be ranked in one list.
-
-    A partner named by the query comes before the stories about it, as the answer to "what is this"."""
-    return (
-        queryset.annotate(result_kind=Value(kind, output_field=CharField()))
-        .annotate(priority=Value(1 if kind == Kind.PARTNER else 0, output_field=IntegerField()))
-        .values("result_kind", "pk", "title_hit", "priority", "rank", "date")
-        .order_by()
-    )
+# A partner named by the query comes before the stories about it, as the answer to "what is this".
+PRIORITY = {Kind.ARTICLE: 0, Kind.EVENT: 0, Kind.PARTNER: 1}
 
 
 @dataclass
@@ -243,15 +293,15 @@ class Results:
 
 
 def fetch(kind: str, pks: list[int]) -> dict[int, Any]:
-    """The items of one kind on the page, with what their result rows show, in one or two queries."""
+    """The items of one kind on the page, with what their result rows show (no pictures or tags), in one query."""
     if not pks:
         return {}
     if kind == Kind.ARTICLE:
-        queryset = Article.objects.for_list()
+        queryset = Article.objects.all()
     elif kind == Kind.EVENT:
-        queryset = Event.objects.with_related()
+        queryset = Event.objects.all()
     else:
-        queryset = Partner.objects.select_related("country", "logo")
+        queryset = Partner.objects.select_related("country")
     return queryset.defer("search_title", "search_body").in_bulk(pks)
 
 
@@ -297,45 +347,116 @@ def respell(terms: list[str]) -> list[str]:
     return respelled
 
 
+# A row of the ranked list: kind, id, title hit, rank and date, in the order the columns are sorted by.
+Row = tuple[str, int, int, float, datetime.datetime | None]
+
+
+def ranked_rows(kind: str, queryset: QuerySet, limit: int) -> tuple[int, list[Row]]:
+    """How many rows one kind's matches have, and the first ``limit`` of them in the order of the list.
+
+    One query: the rows of a kind keep the order of the whole list, so the top rows of each kind hold the page."""
+    if not limit:
+        return queryset.count(), []
+    rows = list(
+        queryset.annotate(total=Window(Count("*")))
+        .order_by(F("title_hit").desc(), F("rank").desc(), F("date").desc(nulls_last=True), "-pk")
+        .values_list("pk", "title_hit", "rank", "date", "total")[:limit]
+    )
+    found = []
+    for pk, hit, rank, date, _total in rows:
+        if date is not None and not isinstance(date, datetime.datetime):
+            date = datetime.datetime.combine(date, datetime.time())
+        if date is not None and date.tzinfo is None:
+            date = date.replace(tzinfo=datetime.UTC)
+        found.append((kind, pk, hit, rank, date))
+    total = rows[0][-1] if rows else 0
+    return total, found
+
+
+def list_order(row: Row) -> tuple:
+    """Title hits first, then partners, then higher rank, newer, by kind and newer id: the list's order."""
+    kind, pk, hit, rank, date = row
+    return (-hit, -PRIORITY[kind], -rank, (0, -date.timestamp()) if date else (1, 0), kind, -pk)
+
+
+def page_limit(page_number: Any, per_page: int) -> int:
+    """How many rows of each kind the page needs at most: those of the pages before it too."""
+    try:
+        number = int(page_number)
+    except (TypeError, ValueError) as error:
+        raise PageNotAnInteger("That page number is not an integer") from error
+    # A page past the last one is refused once the counts are known; a huge number only asks for every row.
+    return max(1, min(number, 10**9)) * per_page
+
+
 def run(
     query: str, terms: list[str], kinds: list[str], narrowing: Narrowing, page_number: Any, per_page: int
 ) -> Results:
     results = Results(query=query, terms=terms)
-    matches = {kind: MATCHERS[kind](terms, narrowing) for kind in MATCHERS}
-    results.counts = {kind: queryset.count() for kind, queryset in matches.items()}
-    rows = [as_rows(kind, matches[kind]) for kind in kinds]
-    combined = rows[0].union(*rows[1:], all=True) if len(rows) > 1 else rows[0]
-    combined = combined.order_by(
-        F("title_hit").desc(),
-        F("priority").desc(),
-        F("rank").desc(),
-        F("date").desc(nulls_last=True),
-        "result_kind",
-        "-pk",
+    limit = page_limit(page_number, per_page)
+    # The places the words name, each table once: shown above the results, and the tags that find articles.
+    unshown = ("search_title", "search_body")
+    provinces = spelled_first(list(named(Province.objects.defer(*unshown), terms).order_by("-is_current", "name")))
+    countries = spelled_first(list(named(Country.objects.defer(*unshown), terms).order_by("name")))
+    narrowed = (
+        Q(pk__in=narrowing.partners(Partner.objects.all()).values("pk"))
+        if narrowing.province or narrowing.country
+        else Value(True)
     )
-    paginator = Paginator(combined, per_page)
-    # The counts are known already; this spares the paginator a count over the union.
+    partner_rows = spelled_first(
+        list(
+            named(Partner.objects.all(), terms)
+            .annotate(
+                title_hit=title_hit(terms),
+                rank=rank_of(terms),
+                wanted=ExpressionWrapper(narrowed, output_field=BooleanField()),
+            )
+            .values_list("pk", "title_hit", "rank", "wanted", "spelled", named=True)
+        )
+    )
+    results.provinces = provinces[:PLACES_SHOWN]
+    results.countries = countries[:PLACES_SHOWN]
+    links = links_to(
+        [province.pk for province in provinces], [country.pk for country in countries], [row[0] for row in partner_rows]
+    )
+    rows: list[Row] = []
+    for kind in (Kind.ARTICLE, Kind.EVENT):
+        matches = MATCHERS[kind](terms, narrowing, links)
+        results.counts[kind], found = ranked_rows(kind, matches, limit if kind in kinds else 0)
+        rows += found
+    partners = sorted(
+        ((Kind.PARTNER, pk, hit, rank, None) for pk, hit, rank, wanted, _ in partner_rows if wanted), key=list_order
+    )
+    results.counts[Kind.PARTNER] = len(partners)
+    if Kind.PARTNER in kinds:
+        rows += partners[:limit]
+    rows.sort(key=list_order)
+    paginator = Paginator(rows, per_page)
+    # The rows are those of the first pages only; the counts say how many there are in all.
     paginator.count = sum(results.counts[kind] for kind in kinds)
     results.page = paginator.page(page_number)
     page_rows = list(results.page.object_list)
-    items = {kind: fetch(kind, [row["pk"] for row in page_rows if row["result_kind"] == kind]) for kind in MATCHERS}
+    items = {kind: fetch(kind, [row[1] for row in page_rows if row[0] == kind]) for kind in MATCHERS}
     results.hits = [
-        Hit(row["result_kind"], item, snippet(text_of(row["result_kind"], item), terms))
-        for row in page_rows
-        if (item := items[row["result_kind"]].get(row["pk"]))
+        Hit(kind, item, snippet(text_of(kind, item), terms))
+        for kind, pk, *_ in page_rows
+        if (item := items[kind].get(pk))
     ]
-    places = {
-        model: matching_places(model, terms).defer("search_title", "search_body") for model in (Province, Country)
-    }
-    results.provinces = list(places[Province].order_by("-is_current", "name")[:PLACES_SHOWN])
-    results.countries = list(places[Country].order_by("name")[:PLACES_SHOWN])
     return results
+
+
+def folded_for_snippet(text: str) -> tuple[str, Sequence[int]]:
+    """``fold_with_offsets``, faster where every character folds to one character, as in most texts."""
+    pieces = list(map(fold_char, text))
+    if min(map(len, pieces), default=1) == 1 == max(map(len, pieces), default=1):
+        return "".join(pieces), range(len(text))
+    return fold_with_offsets(text)
 
 
 def snippet(text: str, terms: list[str], length: int = SNIPPET_LENGTH) -> SafeString:
     """A passage of ``text`` around the first word of the query, escaped, with the query's words in <mark>."""
     text = unicodedata.normalize("NFC", text)
-    folded, offsets = fold_with_offsets(text)
+    folded, offsets = folded_for_snippet(text)
     spans = []
     for term in terms:
         for match in re.finditer(r"(?<!\w)" + re.escape(term), folded):

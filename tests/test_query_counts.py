@@ -167,7 +167,7 @@ def test_photo_files_add_no_query(client):
 
 @pytest.mark.parametrize(
     ("path_index", "budget"),
-    list(enumerate([12, 13, 16, 12, 3, 9, 9, 4, 8, 2, 7, 4, 3, 5, 9, 13])),
+    list(enumerate([12, 13, 16, 12, 3, 9, 9, 4, 8, 2, 7, 4, 3, 5, 8, 10])),
 )
 def test_page_stays_within_its_query_budget(client, path_index, budget):
     world = World()

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 
 from newsroom.models import Country, Status
@@ -316,3 +317,50 @@ def test_the_place_names_fixture_adds_other_names_of_korea(client, seeded, query
 def test_reloading_the_fixtures_does_not_repeat_other_names(seeded):
     call_command("load_fixtures", force=True, verbosity=0)
     assert Country.objects.get(code="KR").aliases.splitlines().count("한국") == 1
+
+
+def hits(response) -> list[tuple[str, int]]:
+    return [(hit.kind, hit.item.pk) for hit in response.context["results"].hits]
+
+
+def test_pages_of_mixed_kinds_follow_one_ranking(client, settings):
+    korea = make_country("KR")
+    make_partner("Suwon", country=korea)
+    make_partner("Thành phố kết nghĩa", country=korea, aliases="Suwon")
+    for number in range(4):
+        make_article(f"Suwon {number}", published_at=timezone.now() - datetime.timedelta(hours=number + 1))
+        make_article(f"Tin {number}", body="Đoàn Suwon.", published_at=timezone.now() - datetime.timedelta(days=number))
+        make_event(f"Suwon sự kiện {number}", start_date=datetime.date(2025, 8, number + 1))
+        make_event(f"Sự kiện {number}", description="Đoàn Suwon.", start_date=datetime.date(2025, 9, number + 1))
+    settings.NEWSROOM_PAGE_SIZE = 100
+    whole = hits(search(client, q="suwon"))
+    assert len(whole) == 18
+    settings.NEWSROOM_PAGE_SIZE = 4
+    paged = [hit for number in range(1, 6) for hit in hits(search(client, q="suwon", page=number))]
+    assert paged == whole
+    search(client, status=404, q="suwon", page=6)
+    for number in ("0", "-1", "1.5", "9" * 30):
+        search(client, status=404, q="suwon", page=number)
+
+
+def test_an_edited_title_is_found_by_its_new_words_only(client):
+    article = make_article("Tin Suwon", body="Nội dung.")
+    article.title = "Tin Busan"
+    article.save()
+    assert titles(search(client, q="busan")) == ["Tin Busan"]
+    assert titles(search(client, q="suwon")) == []
+
+
+def test_partners_narrowed_by_province_are_counted_as_shown(client, newsroom):
+    results = search(client, q="thanh pho", province="hai-duong").context["results"]
+    assert results.counts["partner"] == 1
+    assert [hit.item.name for hit in results.hits if hit.kind == "partner"] == ["Thành phố Suwon"]
+
+
+def test_postgresql_stores_the_vector_it_ranks_by():
+    if connection.vendor != "postgresql":
+        pytest.skip("Only PostgreSQL keeps a stored vector; other databases match the folded columns.")
+    article = make_article("Tin Suwon", lead="", body="Đoàn Hải Dương.")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT search_vector::text FROM newsroom_article WHERE id = %s", [article.pk])
+        assert cursor.fetchone()[0] == "'doan':3B 'duong':5B 'hai':4B 'suwon':2A 'tin':1A"
