@@ -7,6 +7,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from newsroom.filters import FACET_LIMITS
+from newsroom.models import Status
+
 from .factories import make_article, make_country, make_partner, make_province, make_topic
 
 pytestmark = pytest.mark.django_db
@@ -138,3 +141,39 @@ def test_facet_counts_cost_the_same_queries_for_any_number_of_articles(client, t
         partner = make_partner(country=korea)
         make_article(f"Đoàn {number}", provinces=[province], countries=[korea], partners=[partner], topics=[topic])
     assert count_queries(client, path) == small
+
+
+@pytest.fixture
+def many_partners(monkeypatch):
+    """Four partners with 1, 3, 2 and 0 public articles (Suwon's only story is a draft), where the partner facet
+    offers at most two."""
+    monkeypatch.setitem(FACET_LIMITS, "partner", 2)
+    korea = make_country("KR")
+    partners = [make_partner(name, country=korea) for name in ("Busan", "Daegu", "Incheon", "Suwon")]
+    for partner, articles in zip(partners, (1, 3, 2, 0), strict=True):
+        for _ in range(articles):
+            make_article(partners=[partner])
+    make_article(partners=[partners[-1]], status=Status.DRAFT)
+    return partners
+
+
+def test_a_long_facet_offers_the_choices_with_the_most_articles(client, many_partners):
+    assert options(client.get("/articles/"), "partner") == ["Tất cả", "Daegu (3)", "Incheon (2)"]
+
+
+def test_a_long_facet_keeps_the_chosen_choice_among_those_offered(client, many_partners):
+    response = client.get("/articles/?partner=suwon")
+    assert options(response, "partner") == ["Tất cả", "Daegu (3)", "Incheon (2)", "Suwon (0)"]
+    assert selected(response, "partner") == ["Suwon (0)"]
+    assert list(response.context["articles"]) == []
+
+
+def test_a_facet_within_its_limit_offers_every_choice(client, many_partners, monkeypatch):
+    monkeypatch.setitem(FACET_LIMITS, "partner", 4)
+    assert options(client.get("/articles/"), "partner") == [
+        "Tất cả",
+        "Busan (1)",
+        "Daegu (3)",
+        "Incheon (2)",
+        "Suwon (0)",
+    ]

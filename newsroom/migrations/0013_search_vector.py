@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ("newsroom", "0011_article_tallies"),
+        ("newsroom", "0012_tally_horizon"),
     ]
 
     operations = [*(stored_vector(table) for table in TABLES), *(vacuum(table) for table in TABLES)]
