@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import translate_url
 from django.utils import translation
+from django.utils.encoding import escape_uri_path
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
@@ -84,7 +85,8 @@ def canonical_url(context: template.Context) -> str:
     request = context["request"]
     page = context.get("page_obj")
     suffix = f"?page={page.number}" if page is not None and page.number > 1 else ""
-    return request.build_absolute_uri(local_path(request.path)) + suffix
+    # request.path is decoded: a line break in it would vanish when the URL is parsed ("/\r/[" → "//[").
+    return request.build_absolute_uri(local_path(escape_uri_path(request.path))) + suffix
 
 
 def local_path(path: str) -> str:
