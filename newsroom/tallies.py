@@ -15,8 +15,8 @@ from contextvars import ContextVar
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models import Count, F, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, ExtractYear, Greatest, Least
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.utils import timezone
 
@@ -81,37 +81,44 @@ def public_tallies(*facets: str) -> dict[str, dict[int, int]]:
     return counts
 
 
-def in_doubt(now: datetime.datetime, horizon: Any) -> QuerySet:
-    """Published articles whose time lies between the horizon and ``now``: due but not counted, or (for a clock
-    behind the one that counted) counted but not yet due."""
-    published = Article.objects.filter(status=Status.PUBLISHED)
-    return published.filter(
-        Q(published_at__gt=horizon, published_at__lte=now) | Q(published_at__gt=now, published_at__lte=horizon)
-    )
+def in_doubt(earlier: Any, later: Any) -> QuerySet:
+    """Published articles whose time lies after the earlier and by the later of the horizon and now: due but not
+    counted, or (for a clock behind the one that counted) counted but not yet due.
+
+    One range, so that PostgreSQL reads it off the (status, published_at) index."""
+    return Article.objects.filter(status=Status.PUBLISHED, published_at__gt=earlier, published_at__lte=later)
 
 
 def read(facets: tuple[str, ...], now: datetime.datetime) -> dict[str, dict[int, int]] | None:
-    """The stored rows, or None when they do not describe ``now`` (or were never counted).
-
-    One query: the rows, and a marker row unless the horizon exists with no article in doubt. (The parts are
-    wrapped to name their columns: Django may order a query's columns its own way.)"""
-    stored = ArticleTally.objects.filter(facet__in=facets).values_list("facet", "key", "total")
-    fresh = TallyHorizon.objects.exclude(Exists(in_doubt(now, OuterRef("counted_until")))).values("pk")
-    stored_sql, stored_params = stored.query.sql_with_params()
-    fresh_sql, fresh_params = fresh.query.sql_with_params()
-    sql = (
-        f"SELECT facet, key, total FROM ({stored_sql}) stored"
-        f" UNION ALL SELECT 'stale', 0, 0 WHERE NOT EXISTS ({fresh_sql})"
-    )
+    """The stored rows, or None when they do not describe ``now`` (or were never counted)."""
     result: dict[str, dict[int, int]] = {facet: {} for facet in facets}
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*stored_params, *fresh_params])
+        cursor.execute(*read_query(facets, now))
         for facet, key, total in cursor.fetchall():
             if facet == "stale":
                 return None
             if total > 0:
                 result[facet][int(key)] = total
     return result
+
+
+def read_query(facets: tuple[str, ...], now: datetime.datetime) -> tuple[str, list[Any]]:
+    """One query: the rows, and a marker row when the horizon is missing or an article is in doubt.
+
+    The parts are wrapped to name their columns: Django may order a query's columns its own way. The horizon is
+    read by uncorrelated subqueries: correlated, PostgreSQL scanned every article to look for one in doubt."""
+    stored = ArticleTally.objects.filter(facet__in=facets).values_list("facet", "key", "total")
+    horizon = TallyHorizon.objects.filter(pk=1)
+    counted_until = Subquery(horizon.values("counted_until"))
+    doubt = in_doubt(Least(counted_until, Value(now)), Greatest(counted_until, Value(now))).values("pk")
+    stored_sql, stored_params = stored.query.sql_with_params()
+    horizon_sql, horizon_params = horizon.values("pk").query.sql_with_params()
+    doubt_sql, doubt_params = doubt.query.sql_with_params()
+    sql = (
+        f"SELECT facet, key, total FROM ({stored_sql}) stored"
+        f" UNION ALL SELECT 'stale', 0, 0 WHERE NOT EXISTS ({horizon_sql}) OR EXISTS ({doubt_sql})"
+    )
+    return sql, [*stored_params, *horizon_params, *doubt_params]
 
 
 def catch_up(now: datetime.datetime) -> None:
@@ -124,7 +131,8 @@ def catch_up(now: datetime.datetime) -> None:
         if horizon is None:
             recount(until=now)
             return
-        ids = list(in_doubt(now, horizon.counted_until).values_list("pk", flat=True))
+        bounds = sorted([horizon.counted_until, now])
+        ids = list(in_doubt(*bounds).values_list("pk", flat=True))
         if ids:
             store_tags(tags_of(ids))
             store("year")

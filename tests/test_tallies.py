@@ -6,6 +6,7 @@ import io
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 
 from newsroom import tallies
@@ -158,3 +159,29 @@ def test_seeded_articles_are_counted_after_the_bulk_write(tags):
     call_command("seed_demo", articles=30, stdout=io.StringIO())
     assert sum(stored_counts()["year"].values()) == Article.objects.published().count()
     assert stored_counts() == live_counts()
+
+
+def article_scans(sql: str, params: list) -> list[str]:
+    """How the database reaches the article table in this query: the plan's lines that name it."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(f"EXPLAIN {sql}", params)
+            lines = [row[0] for row in cursor.fetchall()]
+            return [
+                f"{line} {condition}"
+                for line, condition in zip(lines, [*lines[1:], ""], strict=True)
+                if "on newsroom_article " in line
+            ]
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        return [row[-1] for row in cursor.fetchall() if "newsroom_article " in f"{row[-1]} "]
+
+
+def test_the_freshness_probe_reads_a_range_of_the_publication_index(tags):
+    make_article(provinces=[tags["unit"]])
+    stored_counts()
+    scans = article_scans(*tallies.read_query(tallies.FACETS, timezone.now()))
+    assert scans
+    for scan in scans:
+        assert "article_public_order" in scan
+        assert "published_at >" in scan or "published_at>" in scan
