@@ -118,9 +118,10 @@ class Command(BaseCommand):
         with transaction.atomic(), tallies.suspended():
             self.seed(rng, articles, provinces, countries)
         if connection.vendor == "postgresql":
-            # The planner's statistics would otherwise describe the tables before the load until autovacuum runs.
+            # Until autovacuum runs, the planner's statistics would describe the tables before the load, and index-only
+            # scans would visit every row's page (the visibility map is set by VACUUM): page 2,000 read 40,000 rows.
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+                cursor.execute("VACUUM ANALYZE")
         new_version()
         self.stdout.write(f"{articles} synthetic articles added in {time.monotonic() - started:.1f} s.")
 
