@@ -1,4 +1,4 @@
-"""Photos on public pages (the {% picture %} tag and includes/figure.html): <picture>, srcset, sizes, credits."""
+"""Photos on public pages (the {% picture %} tag and the {% figure %} tag): <picture>, srcset, sizes, credits."""
 
 from html.parser import HTMLParser
 

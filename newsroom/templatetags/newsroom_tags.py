@@ -1,18 +1,20 @@
 import datetime
 import json
 import math
+from html import escape
 
 from django import template
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import translate_url
-from django.utils import translation
+from django.utils import formats, timezone, translation
 from django.utils.encoding import escape_uri_path
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 
 from newsroom import richtext
-from newsroom.models import Image
+from newsroom.models import Article, Country, Image, Province
 from newsroom.structured_data import breadcrumb_list
 
 register = template.Library()
@@ -100,24 +102,76 @@ def picture(
 ) -> SafeString | str:
     """A photo as <picture>: WebP renditions first, the fallback format in the <img>, the intrinsic size given.
 
-    Drawn here rather than by an included template: list pages draw twenty, and an include costs several times
-    the markup."""
+    Drawn here, with the standard library's ``html.escape`` (Django's own escape is the same function behind a
+    lazy-string check that costs more than the escaping): list pages draw twenty photos."""
     rendered = image.picture()
     if rendered is None:
         return ""
-    sources = format_html_join(
-        "", '<source type="{}" srcset="{}" sizes="{}">', ((s.mime_type, s.srcset, sizes) for s in rendered.sources)
+    sizes = escape(sizes)
+    sources = "".join(
+        f'<source type="{escape(source.mime_type)}" srcset="{escape(source.srcset)}" sizes="{sizes}">'
+        for source in rendered.sources
     )
-    attributes = format_html(
-        '{} src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}"{} decoding="async"{}',
-        format_html(' class="{}"', img_class) if img_class else "",
-        rendered.src,
-        rendered.srcset,
-        sizes,
-        rendered.width,
-        rendered.height,
-        image.alt_text,
-        mark_safe(' loading="lazy"') if lazy else "",
-        mark_safe(' fetchpriority="high"') if priority else "",
+    return mark_safe(
+        f"<picture>{sources}<img{f' class="{escape(img_class)}"' if img_class else ''}"
+        f' src="{escape(rendered.src)}" srcset="{escape(rendered.srcset)}" sizes="{sizes}"'
+        f' width="{int(rendered.width)}" height="{int(rendered.height)}" alt="{escape(image.alt_text)}"'
+        f'{' loading="lazy"' if lazy else ""} decoding="async"{' fetchpriority="high"' if priority else ""}></picture>'
     )
-    return format_html("<picture>{}<img{}></picture>", sources, attributes)
+
+
+@register.simple_tag
+def figure(
+    image: Image,
+    sizes: str,
+    caption: str = "",
+    figure_class: str = "",
+    img_class: str = "",
+    lazy: bool = False,
+    priority: bool = False,
+) -> SafeString:
+    """A photo with its caption and credit; where the source named a photo without its file, a note says so."""
+    if image.file:
+        photo = picture(image, sizes, img_class=img_class, lazy=lazy, priority=priority)
+    else:
+        missing = translation.gettext("Ảnh không có sẵn: nguồn chỉ nêu chú thích.")
+        photo = f'<p class="figure__missing">{escape(missing)}</p>'
+    credit = f' <span class="credit">({escape(image.credit)})</span>' if image.credit else ""
+    figcaption = f"<figcaption>{conditional_escape(caption)}{credit}</figcaption>" if caption or credit else ""
+    classes = f"figure {escape(figure_class)}" if figure_class else "figure"
+    return mark_safe(f'<figure class="{classes}">{photo}{figcaption}</figure>')
+
+
+def tag_link(tag: Province | Country) -> str:
+    return f'<a href="{escape(tag.get_absolute_url())}">{escape(tag.localized_name)}</a>'
+
+
+CARD_PHOTO_SIZES = "(min-width: 60rem) 23rem, (min-width: 35rem) 50vw, 100vw"
+
+
+@register.simple_tag
+def article_card(article: Article) -> SafeString:
+    """An article in a list: photo, title, date, places and lead.
+
+    Drawn in Python: a list page draws twenty, and as a template a card cost 0.6 ms (most of a list's rendering),
+    as Python a fraction of that. Every value is escaped where it is written."""
+    original = ' lang="vi"' if article.shows_original else ""
+    photo = ""
+    if article.cover_image and article.cover_image.file:
+        cover = article.cover_image
+        photo = figure(cover, CARD_PHOTO_SIZES, cover.caption, "card__figure", "card__image", lazy=True)
+    published = timezone.localtime(article.published_at)
+    places = "".join(
+        " · " + ", ".join(tag_link(tag) for tag in tags)
+        for tags in (article.provinces.all(), article.countries.all())
+        if tags
+    )
+    lead = ""
+    if article.lead:
+        lead = f'<p class="card__lead"{original}>{escape(Truncator(article.lead).words(40, truncate=" …"))}</p>'
+    return mark_safe(
+        f'<article class="card">{photo}<h3 class="card__title"{original}>'
+        f'<a href="{escape(article.get_absolute_url())}">{escape(article.title)}</a></h3>'
+        f'<p class="card__meta"><time datetime="{published.strftime("%Y-%m-%dT%H:%M:%S%z")}">'
+        f"{escape(formats.date_format(published, 'DATE_FORMAT'))}</time>{places}</p>{lead}</article>"
+    )
