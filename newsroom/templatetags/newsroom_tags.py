@@ -14,7 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
 from newsroom import richtext
-from newsroom.models import Article, Country, Image, Province
+from newsroom.models import Article, Country, Event, Image, Partner, Province
 from newsroom.structured_data import breadcrumb_list
 
 register = template.Library()
@@ -174,4 +174,41 @@ def article_card(article: Article) -> SafeString:
         f'<a href="{escape(article.get_absolute_url())}">{escape(article.title)}</a></h3>'
         f'<p class="card__meta"><time datetime="{published.strftime("%Y-%m-%dT%H:%M:%S%z")}">'
         f"{escape(formats.date_format(published, 'DATE_FORMAT'))}</time>{places}</p>{lead}</article>"
+    )
+
+
+@register.simple_tag
+def event_item(event: Event) -> SafeString:
+    """An event in a list: date or dates, title, kind and place. In Python for the reason cards are."""
+    photo = event.image if event.image and event.image.file else None
+    dates = escape(formats.date_format(event.start_date, "DATE_FORMAT"))
+    if event.end_date and event.end_date != event.start_date:
+        dates += "–" + escape(formats.date_format(event.end_date, "DATE_FORMAT"))
+    meta = escape(event.get_kind_display())
+    for place in (event.province, event.country):
+        if place:
+            meta += " · " + escape(place.localized_name)
+    if photo and photo.credit:
+        meta += f' · <span class="credit">{escape(photo.credit)}</span>'
+    original = ' lang="vi"' if event.shows_original else ""
+    image = picture(photo, "5rem", img_class="event-item__image", lazy=True) if photo else ""
+    return mark_safe(
+        f'<li class="event-item{" event-item--with-image" if photo else ""}">{image}'
+        f'<time datetime="{event.start_date.isoformat()}">{dates}</time> '
+        f'<a href="{escape(event.get_absolute_url())}"{original}>{escape(event.title)}</a> '
+        f'<span class="event-item__meta">{meta}</span></li>'
+    )
+
+
+@register.simple_tag
+def partner_item(partner: Partner) -> SafeString:
+    """A partner in a list: logo, name, short name and kind."""
+    logo = partner.logo if partner.logo and partner.logo.file else None
+    image = picture(logo, "3rem", img_class="partner-logo", lazy=True) + " " if logo else ""
+    short_name = f" ({escape(partner.short_name)})" if partner.short_name else ""
+    credit = f' <small class="credit">· {escape(logo.credit)}</small>' if logo and logo.credit else ""
+    return mark_safe(
+        f'<li class="partner-item">{image}<a href="{escape(partner.get_absolute_url())}">'
+        f"{escape(partner.localized_name)}</a>{short_name} <small>{escape(partner.get_kind_display())}</small>"
+        f"{credit}</li>"
     )
