@@ -1,6 +1,7 @@
 import datetime
 import json
 import math
+from collections.abc import Iterable
 from html import escape
 
 from django import template
@@ -14,7 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
 from newsroom import richtext
-from newsroom.models import Article, Country, Event, Image, Partner, Province
+from newsroom.models import Article, Event, Image, Partner, Place, places_of
 from newsroom.structured_data import breadcrumb_list
 
 register = template.Library()
@@ -142,38 +143,44 @@ def figure(
     return mark_safe(f'<figure class="{classes}">{photo}{figcaption}</figure>')
 
 
-def tag_link(tag: Province | Country) -> str:
-    return f'<a href="{escape(tag.get_absolute_url())}">{escape(tag.localized_name)}</a>'
+def place_links(places: list[Place]) -> str:
+    """ " · Hải Phòng, Hải Dương · Hàn Quốc": the provinces, then the countries."""
+    groups: dict[str, list[str]] = {}
+    for place in places:
+        link = f'<a href="{escape(place.get_absolute_url())}">{escape(place.localized_name)}</a>'
+        groups.setdefault(place.view, []).append(link)
+    return "".join(" · " + ", ".join(links) for links in groups.values())
 
 
 CARD_PHOTO_SIZES = "(min-width: 60rem) 23rem, (min-width: 35rem) 50vw, 100vw"
 
 
 @register.simple_tag
-def article_card(article: Article) -> SafeString:
-    """An article in a list: photo, title, date, places and lead.
+def article_cards(articles: Iterable[Article]) -> SafeString:
+    """Articles in a list, each as a card: photo, title, date, places and lead.
 
-    Drawn in Python: a list page draws twenty, and as a template a card cost 0.6 ms (most of a list's rendering),
-    as Python a fraction of that. Every value is escaped where it is written."""
+    Drawn in Python: as an included template a card cost 0.6 ms (most of a list's rendering), here a fraction
+    of that. The places of all the cards are read in one query. Every value is escaped where it is written."""
+    articles = list(articles)
+    places = places_of([article.pk for article in articles])
+    return mark_safe("".join(article_card(article, places[article.pk]) for article in articles))
+
+
+def article_card(article: Article, places: list[Place]) -> str:
     original = ' lang="vi"' if article.shows_original else ""
     photo = ""
     if article.cover_image and article.cover_image.file:
         cover = article.cover_image
         photo = figure(cover, CARD_PHOTO_SIZES, cover.caption, "card__figure", "card__image", lazy=True)
     published = timezone.localtime(article.published_at)
-    places = "".join(
-        " · " + ", ".join(tag_link(tag) for tag in tags)
-        for tags in (article.provinces.all(), article.countries.all())
-        if tags
-    )
     lead = ""
     if article.lead:
         lead = f'<p class="card__lead"{original}>{escape(Truncator(article.lead).words(40, truncate=" …"))}</p>'
-    return mark_safe(
+    return (
         f'<article class="card">{photo}<h3 class="card__title"{original}>'
         f'<a href="{escape(article.get_absolute_url())}">{escape(article.title)}</a></h3>'
         f'<p class="card__meta"><time datetime="{published.strftime("%Y-%m-%dT%H:%M:%S%z")}">'
-        f"{escape(formats.date_format(published, 'DATE_FORMAT'))}</time>{places}</p>{lead}</article>"
+        f"{escape(formats.date_format(published, 'DATE_FORMAT'))}</time>{place_links(places)}</p>{lead}</article>"
     )
 
 
