@@ -7,7 +7,7 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Count, Exists, F, Model, OuterRef, QuerySet
+from django.db.models import Count, Exists, F, Model, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce, ExtractYear
 from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
@@ -48,13 +48,18 @@ class FacetChoices(ModelChoiceIterator):
         key = self.field.to_field_name
         model_fields = {field.name for field in self.queryset.model._meta.concrete_fields}
         names = [name for name in NamedInLanguages.NAME_FIELDS if name in model_fields]
-        rows = list(self.queryset.values("pk", key, *names))
         counts = self.counts()
+        with_articles = {pk: total for pk, total in (counts or {}).items() if total > 0}
+        ranked = sorted(with_articles, key=lambda pk: (-with_articles[pk], pk))
+        offered = set(ranked[: self.limit])
+        chosen = str(self.chosen() or "")
+        queryset = self.queryset
+        if self.limit and len(ranked) > self.limit:
+            # Every row with articles is a choice, and there are more than the limit: only those offered are read.
+            queryset = queryset.filter(Q(pk__in=offered) | Q(**{f"{key}__iexact": chosen}))
+        rows = list(queryset.values("pk", key, *names))
         if self.limit and len(rows) > self.limit and counts is not None:
-            ranked = sorted((pk for pk, total in counts.items() if total > 0), key=lambda pk: (-counts[pk], pk))
-            offered = set(ranked[: self.limit])
-            chosen = str(self.chosen() or "").lower()
-            rows = [row for row in rows if row["pk"] in offered or str(row[key]).lower() == chosen]
+            rows = [row for row in rows if row["pk"] in offered or str(row[key]).lower() == chosen.lower()]
         for row in rows:
             yield (self.field.prepare_value(row[key]), self.label(row))
 
