@@ -15,8 +15,8 @@ from contextvars import ContextVar
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, F, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce, ExtractYear, Greatest, Least
+from django.db.models import Count, F, QuerySet, Value
+from django.db.models.functions import Coalesce, ExtractYear
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.utils import timezone
 
@@ -105,20 +105,20 @@ def read(facets: tuple[str, ...], now: datetime.datetime) -> dict[str, dict[int,
 def read_query(facets: tuple[str, ...], now: datetime.datetime) -> tuple[str, list[Any]]:
     """One query: the rows, and a marker row when the horizon is missing or an article is in doubt.
 
-    The parts are wrapped to name their columns: Django may order a query's columns its own way. The horizon is
-    read by uncorrelated subqueries: correlated, PostgreSQL scanned every article to look for one in doubt."""
-    stored = ArticleTally.objects.filter(facet__in=facets).values_list("facet", "key", "total")
-    horizon = TallyHorizon.objects.filter(pk=1)
-    counted_until = Subquery(horizon.values("counted_until"))
-    doubt = in_doubt(Least(counted_until, Value(now)), Greatest(counted_until, Value(now))).values("pk")
-    stored_sql, stored_params = stored.query.sql_with_params()
-    horizon_sql, horizon_params = horizon.values("pk").query.sql_with_params()
-    doubt_sql, doubt_params = doubt.query.sql_with_params()
+    Written as SQL: composed by the ORM it cost 2 ms to compile on every page, five times what it takes to run.
+    The horizon is read by uncorrelated subqueries: correlated, PostgreSQL scanned every article to look for one
+    in doubt. LEAST and GREATEST are MIN and MAX with several arguments on SQLite."""
+    least, greatest = ("LEAST", "GREATEST") if connection.vendor == "postgresql" else ("MIN", "MAX")
+    tallies, horizons, articles = (model._meta.db_table for model in (ArticleTally, TallyHorizon, Article))
+    counted_until = f"(SELECT counted_until FROM {horizons} WHERE id = 1)"
     sql = (
-        f"SELECT facet, key, total FROM ({stored_sql}) stored"
-        f" UNION ALL SELECT 'stale', 0, 0 WHERE NOT EXISTS ({horizon_sql}) OR EXISTS ({doubt_sql})"
+        f"SELECT facet, key, total FROM {tallies} WHERE facet IN ({', '.join(['%s'] * len(facets))})"
+        f" UNION ALL SELECT 'stale', 0, 0 WHERE NOT EXISTS (SELECT 1 FROM {horizons} WHERE id = 1)"
+        f" OR EXISTS (SELECT 1 FROM {articles} WHERE status = %s"
+        f" AND published_at > {least}({counted_until}, %s) AND published_at <= {greatest}({counted_until}, %s))"
     )
-    return sql, [*stored_params, *horizon_params, *doubt_params]
+    moment = connection.ops.adapt_datetimefield_value(now)
+    return sql, [*facets, Status.PUBLISHED, moment, moment]
 
 
 def catch_up(now: datetime.datetime) -> None:
