@@ -6,7 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.paginator import InvalidPage, Page, Paginator
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
@@ -255,9 +255,14 @@ class ProvinceDetailView(DetailView):
 def countries_with_content() -> list[Country]:
     """Countries that published articles, partners or events are about, with their article counts."""
     article_counts = tallies.public_tallies("country")["country"]
-    country_ids = set(article_counts) | set(Partner.objects.values_list("country_id", flat=True))
-    country_ids |= set(Event.objects.published().exclude(country=None).values_list("country_id", flat=True))
-    countries = list(Country.objects.filter(pk__in=country_ids))
+    # One probe of the partner and event indexes per country, not every partner's and event's row.
+    countries = list(
+        Country.objects.filter(
+            Q(pk__in=list(article_counts))
+            | Exists(Partner.objects.filter(country=OuterRef("pk")))
+            | Exists(Event.objects.published().filter(country=OuterRef("pk")))
+        )
+    )
     for country in countries:
         country.article_count = article_counts.get(country.pk, 0)
     return countries
