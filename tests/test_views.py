@@ -3,11 +3,12 @@
 import datetime
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from newsroom.models import Status
-from newsroom.views import PARTNERS_SHOWN
+from newsroom.views import PARTNERS_SHOWN, related_articles
 
 from .factories import (
     make_article,
@@ -140,6 +141,21 @@ def test_article_detail_lists_related_articles_from_the_same_unit(client, hai_ph
     page = client.get(article.get_absolute_url()).content.decode()
     assert "Bài cùng đơn vị mới" in page
     assert "Bài không liên quan" not in page
+
+
+def test_related_articles_read_the_tag_links_from_an_index_by_tag(hai_phong, hai_duong):
+    partner = make_partner()
+    article = make_article("Bài chính", provinces=[hai_duong], partners=[partner])
+    sql, params = related_articles(article).query.sql_with_params()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(f"EXPLAIN {sql}", params)
+        else:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = "\n".join(str(row[-1]) for row in cursor.fetchall())
+    assert "newsroom_article_provinces_by_tag" in plan
+    assert "newsroom_article_partners_by_tag" in plan
 
 
 @pytest.mark.parametrize("status", [Status.DRAFT, Status.REVIEW, Status.ARCHIVED])
