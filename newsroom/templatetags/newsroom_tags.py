@@ -15,7 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
 from newsroom import richtext
-from newsroom.models import Article, Event, Image, Partner, Place, places_of
+from newsroom.models import Article, Event, Image, Partner, Partnership, Place, places_of
 from newsroom.structured_data import breadcrumb_list
 
 register = template.Library()
@@ -218,4 +218,38 @@ def partner_item(partner: Partner) -> SafeString:
         f'<li class="partner-item">{image}<a href="{escape(partner.get_absolute_url())}">'
         f"{escape(partner.localized_name)}</a>{short_name} <small>{escape(partner.get_kind_display())}</small>"
         f"{credit}</li>"
+    )
+
+
+@register.simple_tag
+def partnership_row(partnership: Partnership) -> SafeString:
+    """A partnership as a row of the partnerships table: its province, partner, kind, age and next anniversary.
+
+    In Python for the reason cards are: a province lists a score of them, each row a dozen template lookups."""
+    gettext = translation.gettext
+    province, partner = partnership.province, partnership.partner
+    merged = ""
+    if province.merged_into:
+        merged = (
+            f" <small>({gettext('nay thuộc %(unit)s') % {'unit': escape(province.merged_into.localized_name)}})</small>"
+        )
+    country = escape(partner.country.localized_name) if partner.country else ""
+    kind = escape(partnership.get_kind_display())
+    if partnership.status != Partnership.State.ACTIVE:
+        kind += f" <small>({escape(partnership.get_status_display().lower())})</small>"
+    years = partnership.years_running()
+    anniversary = partnership.upcoming_anniversary()
+    upcoming = "—"
+    if anniversary and anniversary.day:
+        day = escape(formats.date_format(anniversary.day, "SHORT_DATE_FORMAT"))
+        upcoming = f"<strong>{gettext('%(years)s năm (%(day)s)') % {'years': anniversary.years, 'day': day}}</strong>"
+    elif anniversary:
+        upcoming = f"<strong>{gettext('%(years)s năm (%(year)s)') % anniversary._asdict()}</strong>"
+    return mark_safe(
+        f'<tr id="partnership-{int(partnership.pk)}"{' class="anniversary"' if anniversary else ""}>'
+        f'<td><a href="{escape(province.get_absolute_url())}">{escape(province.localized_name)}</a>{merged}</td>'
+        f'<td><a href="{escape(partner.get_absolute_url())}">{escape(partner.localized_name)}</a>'
+        f" <small>({country})</small></td><td>{kind}</td>"
+        f"<td>{escape(str(partnership.established_year or '—'))}</td>"
+        f"<td>{'—' if years is None else years}</td><td>{upcoming}</td></tr>"
     )
