@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import Storage
 from django.core.signals import setting_changed
 from django.core.validators import MinLengthValidator
-from django.db import connection, models, transaction
+from django.db import connections, models, router, transaction
 from django.db.models import Count, Q
 from django.db.models.functions import Coalesce, Lower, Upper
 from django.db.models.signals import post_delete, pre_save
@@ -817,11 +817,13 @@ class Place(NamedTuple):
         return name_in_language(lambda field: getattr(self, field, None) or "")
 
 
-def places_of(article_ids: list[int]) -> dict[int, list[Place]]:
-    """Each article's provinces, then its countries, each by name: one query for a whole list of cards.
+def places_of(articles: list[Article]) -> dict[int, list[Place]]:
+    """Each article's provinces, then its countries, each by name: one query for a whole list of cards, read
+    from the database the articles came from (the replica, where there is one), as Django's prefetching did.
 
     Written as SQL: Django's prefetching built a manager and a model instance per tag and compiled two queries,
     8 ms for a page of twenty cards; this is 1 ms."""
+    article_ids = [article.pk for article in articles]
     places: dict[int, list[Place]] = {pk: [] for pk in article_ids}
     if not article_ids:
         return places
@@ -837,7 +839,8 @@ def places_of(article_ids: list[int]) -> dict[int, list[Place]]:
             f" WHERE link.article_id IN ({marks})"
         )
     views = list(PLACE_VIEWS.values())
-    with connection.cursor() as cursor:
+    database = articles[0]._state.db or router.db_for_read(Article)
+    with connections[database].cursor() as cursor:
         cursor.execute(f"{' UNION ALL '.join(parts)} ORDER BY 2, 4", article_ids * len(parts))
         for article_id, kind, *place in cursor.fetchall():
             places[article_id].append(Place(*views[kind], *place))

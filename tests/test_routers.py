@@ -5,8 +5,13 @@ import os
 import subprocess
 import sys
 
-from newsroom.models import Article
+import pytest
+from django.utils.connection import ConnectionDoesNotExist
+
+from newsroom.models import Article, places_of
 from newsroom.routers import PrimaryReplicaRouter
+
+from .factories import make_article
 
 router = PrimaryReplicaRouter()
 
@@ -19,6 +24,15 @@ def test_reads_about_an_instance_stay_on_its_database():
     article = Article()
     article._state.db = "default"
     assert router.db_for_read(Article, instance=article) == "default"
+
+
+@pytest.mark.django_db
+def test_card_places_are_read_from_the_database_the_articles_came_from():
+    article = make_article()
+    assert places_of([article]) == {article.pk: []}
+    article._state.db = "replica"  # no replica in the tests: reading there must fail, not fall back to the primary
+    with pytest.raises(ConnectionDoesNotExist):
+        places_of([article])
 
 
 def test_writes_go_to_the_primary():
