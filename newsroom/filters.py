@@ -64,6 +64,11 @@ class FacetChoices(ModelChoiceIterator):
             yield (self.field.prepare_value(row[key]), self.label(row))
 
 
+def row_name(row: dict[str, Any]) -> str:
+    """A place's or partner's name in the reader's language, from a row of ``values()``."""
+    return name_in_language(lambda field: row.get(field, ""))
+
+
 class CountryCodeField(forms.ModelChoiceField):
     """Accepts an ISO code in either case and writes it back in lower case, as the country URLs do."""
 
@@ -265,7 +270,7 @@ class ArticleFilter(django_filters.FilterSet):
 
     def facet_label(self, facet: str) -> Callable[[dict[str, Any]], str]:
         def label(row: dict[str, Any]) -> str:
-            name = name_in_language(lambda field: row.get(field, ""))
+            name = row_name(row)
             counts = self.facets.get(facet)
             return name if counts is None else f"{name} ({counts.get(row['pk'], 0)})"
 

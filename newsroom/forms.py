@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from reversion.models import Version
 
 from . import search
-from .filters import CountryCodeField, FacetChoices, FacetSelect
+from .filters import CountryCodeField, FacetChoices, FacetSelect, row_name
 from .images import MEGABYTE, VerifiedImage, verify_image
 from .models import (
     Article,
@@ -26,7 +26,6 @@ from .models import (
     Partner,
     Province,
     Submission,
-    name_in_language,
     publication_time,
 )
 
@@ -312,7 +311,7 @@ class SearchForm(forms.Form):
         # Drawn from plain rows in Python, as the filters of /articles/ are: about a hundred options.
         for name in ("province", "country"):
             field = self.fields[name]
-            field.widget.choices = FacetChoices(field, lambda row: name_in_language(lambda key: row.get(key, "")))
+            field.widget.choices = FacetChoices(field, row_name)
 
     def run(self, page_number: Any, per_page: int) -> search.Results:
         data = self.cleaned_data

@@ -7,6 +7,7 @@ import re
 import uuid
 import zoneinfo
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import cache, partial
 from pathlib import PurePath
 from typing import IO, Any, NamedTuple
@@ -799,22 +800,26 @@ class ArticleQuerySet(PublishableQuerySet):
         return self.select_related("cover_image").defer("body", "body_vi", "search_title", "search_body")
 
 
-class Place(NamedTuple):
+@dataclass(frozen=True)
+class Place(NamedInLanguages):
     """A province or country as an article card names it: a plain row, not a model instance."""
 
     view: str
     kwarg: str
     slug: str
     name: str
-    name_en: str
-    name_ko: str
+    name_en: str | None
+    name_ko: str | None
 
     def get_absolute_url(self) -> str:
         return slug_url(self.view, self.slug, kwarg=self.kwarg)
 
-    @property
-    def localized_name(self) -> str:
-        return name_in_language(lambda field: getattr(self, field, None) or "")
+
+# The tag fields a card names, in order: the SQL of each tag's URL part, and the view and argument it fills.
+PLACE_KINDS = {
+    "provinces": ("tag.slug", "newsroom:province-detail", "slug"),
+    "countries": ("LOWER(tag.code)", "newsroom:country-detail", "code"),
+}
 
 
 def places_of(articles: list[Article]) -> dict[int, list[Place]]:
@@ -828,8 +833,9 @@ def places_of(articles: list[Article]) -> dict[int, list[Place]]:
     if not article_ids:
         return places
     marks = ", ".join(["%s"] * len(article_ids))
-    parts = []
-    for kind, (field, slug) in enumerate(PLACE_KINDS.items()):
+    parts, targets = [], []
+    for kind, (field, (slug, view, kwarg)) in enumerate(PLACE_KINDS.items()):
+        targets.append((view, kwarg))
         m2m = Article._meta.get_field(field)
         links = m2m.remote_field.through._meta.db_table
         tag_column = f"{m2m.m2m_reverse_field_name()}_id"
@@ -838,18 +844,12 @@ def places_of(articles: list[Article]) -> dict[int, list[Place]]:
             f" FROM {links} link JOIN {m2m.related_model._meta.db_table} tag ON tag.id = link.{tag_column}"
             f" WHERE link.article_id IN ({marks})"
         )
-    views = list(PLACE_VIEWS.values())
     database = articles[0]._state.db or router.db_for_read(Article)
     with connections[database].cursor() as cursor:
         cursor.execute(f"{' UNION ALL '.join(parts)} ORDER BY 2, 4", article_ids * len(parts))
         for article_id, kind, *place in cursor.fetchall():
-            places[article_id].append(Place(*views[kind], *place))
+            places[article_id].append(Place(*targets[kind], *place))
     return places
-
-
-# The tag fields a card names, in order, with the SQL of the URL part of each; and the view each links to.
-PLACE_KINDS = {"provinces": "tag.slug", "countries": "LOWER(tag.code)"}
-PLACE_VIEWS = {"provinces": ("newsroom:province-detail", "slug"), "countries": ("newsroom:country-detail", "code")}
 
 
 class Article(TranslatedContent, Searchable):

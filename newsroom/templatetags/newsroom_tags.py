@@ -15,7 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
 from newsroom import richtext
-from newsroom.models import Article, Event, Image, Partner, Partnership, Place, places_of
+from newsroom.models import Article, Event, Image, NamedInLanguages, Partner, Partnership, Place, places_of
 from newsroom.structured_data import breadcrumb_list
 
 register = template.Library()
@@ -143,12 +143,16 @@ def figure(
     return mark_safe(f'<figure class="{classes}">{photo}{figcaption}</figure>')
 
 
+def name_link(item: NamedInLanguages) -> str:
+    """A place or partner as a link to its page, named in the reader's language."""
+    return f'<a href="{escape(item.get_absolute_url())}">{escape(item.localized_name)}</a>'
+
+
 def place_links(places: list[Place]) -> str:
     """ " · Hải Phòng, Hải Dương · Hàn Quốc": the provinces, then the countries."""
     groups: dict[str, list[str]] = {}
     for place in places:
-        link = f'<a href="{escape(place.get_absolute_url())}">{escape(place.localized_name)}</a>'
-        groups.setdefault(place.view, []).append(link)
+        groups.setdefault(place.view, []).append(name_link(place))
     return "".join(" · " + ", ".join(links) for links in groups.values())
 
 
@@ -215,9 +219,8 @@ def partner_item(partner: Partner) -> SafeString:
     short_name = f" ({escape(partner.short_name)})" if partner.short_name else ""
     credit = f' <small class="credit">· {escape(logo.credit)}</small>' if logo and logo.credit else ""
     return mark_safe(
-        f'<li class="partner-item">{image}<a href="{escape(partner.get_absolute_url())}">'
-        f"{escape(partner.localized_name)}</a>{short_name} <small>{escape(partner.get_kind_display())}</small>"
-        f"{credit}</li>"
+        f'<li class="partner-item">{image}{name_link(partner)}{short_name}'
+        f" <small>{escape(partner.get_kind_display())}</small>{credit}</li>"
     )
 
 
@@ -247,9 +250,8 @@ def partnership_row(partnership: Partnership) -> SafeString:
         upcoming = f"<strong>{gettext('%(years)s năm (%(year)s)') % anniversary._asdict()}</strong>"
     return mark_safe(
         f'<tr id="partnership-{int(partnership.pk)}"{' class="anniversary"' if anniversary else ""}>'
-        f'<td><a href="{escape(province.get_absolute_url())}">{escape(province.localized_name)}</a>{merged}</td>'
-        f'<td><a href="{escape(partner.get_absolute_url())}">{escape(partner.localized_name)}</a>'
-        f" <small>({country})</small></td><td>{kind}</td>"
+        f"<td>{name_link(province)}{merged}</td><td>{name_link(partner)} <small>({country})</small></td>"
+        f"<td>{kind}</td>"
         f"<td>{escape(str(partnership.established_year or '—'))}</td>"
         f"<td>{'—' if years is None else years}</td><td>{upcoming}</td></tr>"
     )
