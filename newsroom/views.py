@@ -21,7 +21,7 @@ from .calendar import build_calendar
 from .exports import FORMATS, export_articles, export_partnerships
 from .filters import ArticleFilter, PartnershipFilter
 from .forms import SearchForm, SubmissionForm
-from .models import Article, ArticleImage, Country, Event, Partner, Partnership, Province
+from .models import Article, Country, Event, Partner, Partnership, Province, read_page_relations
 
 # How many partners a country's page lists before linking to all of them.
 PARTNERS_SHOWN = 24
@@ -181,19 +181,12 @@ class ArticleDetailView(PreviewMixin, DetailView):
     context_object_name = "article"
 
     def get_queryset(self) -> QuerySet:
-        return (
-            Article.objects.visible_to(self.request.user)
-            .select_related("cover_image")
-            .prefetch_related(
-                Prefetch("provinces", queryset=Province.objects.select_related("merged_into")),
-                "countries",
-                Prefetch("partners", queryset=Partner.objects.select_related("country")),
-                Prefetch("events", queryset=Event.objects.published()),
-                "topics",
-                Prefetch("placements", queryset=ArticleImage.objects.select_related("image")),
-                "corrections",
-            )
-        )
+        return Article.objects.visible_to(self.request.user).select_related("cover_image")
+
+    def get_object(self, queryset: QuerySet | None = None) -> Article:
+        article = super().get_object(queryset)
+        read_page_relations(article)
+        return article
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -207,13 +200,11 @@ class ArticleDetailView(PreviewMixin, DetailView):
 
 def related_articles(article: Article, limit: int = 4) -> QuerySet:
     """Other published stories about the same places or partners, newest first."""
-    province_ids = [p.pk for p in article.provinces.all()]
     unit_ids = {p.merged_into_id or p.pk for p in article.provinces.all()}
-    family_ids = set(province_ids) | unit_ids
-    family_ids |= set(Province.objects.filter(merged_into__in=unit_ids).values_list("pk", flat=True))
+    family = Province.objects.filter(Q(pk__in=unit_ids) | Q(merged_into__in=unit_ids)).values("pk")
     partner_ids = [p.pk for p in article.partners.all()]
     published = Article.objects.published()
-    matching = published.tagged("provinces", family_ids) | published.tagged("partners", partner_ids)
+    matching = published.tagged("provinces", family) | published.tagged("partners", partner_ids)
     return matching.exclude(pk=article.pk).for_list()[:limit]
 
 

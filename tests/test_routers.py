@@ -8,7 +8,7 @@ import sys
 import pytest
 from django.utils.connection import ConnectionDoesNotExist
 
-from newsroom.models import Article, places_of
+from newsroom.models import Article, places_of, read_page_relations
 from newsroom.routers import PrimaryReplicaRouter
 
 from .factories import make_article
@@ -33,6 +33,16 @@ def test_card_places_are_read_from_the_database_the_articles_came_from():
     article._state.db = "replica"  # no replica in the tests: reading there must fail, not fall back to the primary
     with pytest.raises(ConnectionDoesNotExist):
         places_of([article])
+
+
+@pytest.mark.django_db
+def test_article_page_relations_are_read_from_the_database_the_article_came_from():
+    article = make_article()
+    read_page_relations(article)
+    assert list(article.provinces.all()) == []
+    article._state.db = "replica"
+    with pytest.raises(ConnectionDoesNotExist):
+        read_page_relations(article)
 
 
 def test_writes_go_to_the_primary():
