@@ -42,8 +42,39 @@ def fold_char(char: str) -> str:
     return (char if bare == decomposed else bare).lower()
 
 
+class FoldTable(dict[int, str]):
+    """``fold_char`` as a table for ``str.translate``, filled as characters are met: translating a text runs in
+    C, ten times faster than folding it character by character in Python (search folds every snippet's text).
+
+    Remembers which characters fold to other than one character, so that offsets can be skipped when none occur.
+    Stops growing at ``LIMIT`` characters (a text of every code point must not fill the memory)."""
+
+    LIMIT = 1 << 16
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.irregular: set[str] = set()
+
+    def __missing__(self, code: int) -> str:
+        folded = fold_char(chr(code))
+        if len(folded) != 1:
+            self.irregular.add(chr(code))
+        if len(self) < self.LIMIT:
+            self[code] = folded
+        return folded
+
+
+FOLD_TABLE = FoldTable()
+
+
 def fold(text: str) -> str:
-    return "".join(fold_char(char) for char in unicodedata.normalize("NFC", text))
+    return unicodedata.normalize("NFC", text).translate(FOLD_TABLE)
+
+
+def fold_one_to_one(text: str) -> str | None:
+    """The folded text when every character of ``text`` folds to exactly one (so offsets are the identity)."""
+    folded = text.translate(FOLD_TABLE)
+    return folded if FOLD_TABLE.irregular.isdisjoint(text) else None
 
 
 def fold_with_offsets(text: str) -> tuple[str, list[int]]:

@@ -47,7 +47,7 @@ from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from .folding import fold_char, fold_with_offsets, words
+from .folding import fold_one_to_one, fold_with_offsets, words
 from .models import Article, Country, Event, Partner, Province
 from .richtext import plain_text
 
@@ -450,10 +450,8 @@ def run(
 
 def folded_for_snippet(text: str) -> tuple[str, Sequence[int]]:
     """``fold_with_offsets``, faster where every character folds to one character, as in most texts."""
-    pieces = list(map(fold_char, text))
-    if min(map(len, pieces), default=1) == 1 == max(map(len, pieces), default=1):
-        return "".join(pieces), range(len(text))
-    return fold_with_offsets(text)
+    folded = fold_one_to_one(text)
+    return (folded, range(len(text))) if folded is not None else fold_with_offsets(text)
 
 
 def snippet(text: str, terms: list[str], length: int = SNIPPET_LENGTH) -> SafeString:
@@ -462,8 +460,12 @@ def snippet(text: str, terms: list[str], length: int = SNIPPET_LENGTH) -> SafeSt
     folded, offsets = folded_for_snippet(text)
     spans = []
     for term in terms:
-        for match in re.finditer(r"(?<!\w)" + re.escape(term), folded):
-            spans.append((offsets[match.start()], offsets[match.end() - 1] + 1))
+        # Where a word starts with the term. Checked here rather than by a look-behind in the pattern, which stops
+        # the regular expression engine from skipping ahead to the term's first letter (three times slower).
+        for match in re.finditer(re.escape(term), folded):
+            before = folded[match.start() - 1] if match.start() else " "
+            if not (before.isalnum() or before == "_"):  # \w, as Python defines it
+                spans.append((offsets[match.start()], offsets[match.end() - 1] + 1))
     spans.sort()
     start = max(0, spans[0][0] - length // 3) if spans else 0
     end = min(len(text), start + length)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from newsroom.folding import fold, fold_with_offsets, words
+from newsroom.folding import fold, fold_one_to_one, fold_with_offsets, words
 from newsroom.models import Article
 
 from .factories import make_article, make_partner
@@ -39,6 +39,11 @@ def test_offsets_point_back_to_the_original_characters():
     folded, offsets = fold_with_offsets(text)
     start = folded.index("da nang")
     assert text[offsets[start] : offsets[start + len("da nang") - 1] + 1] == "Đà Nẵng"
+
+
+def test_one_to_one_folding_is_refused_where_a_character_folds_to_none():
+    assert fold_one_to_one("Hải Dương") == "hai duong"
+    assert fold_one_to_one("x\u0301 Hải Dương") is None  # a lone combining mark folds to nothing
 
 
 def test_words_drop_punctuation_and_markup():

@@ -174,6 +174,18 @@ def test_snippet_of_rich_text_shows_its_words_without_its_markup(client):
     assert str(hit.snippet) == "Mở đầu. Đoàn Suwon &amp; bạn bè đã đến <mark>Hải</mark> <mark>Dương</mark>."
 
 
+def test_snippet_marks_only_words_that_start_with_the_query(client):
+    make_article("Tin", lead="Đoàn Suwon và nhóm_suwon thăm Bansuwon, rồi (suwon) về.", body="")
+    hit = search(client, q="suwon").context["results"].hits[0]
+    assert str(hit.snippet) == "Đoàn <mark>Suwon</mark> và nhóm_suwon thăm Bansuwon, rồi (<mark>suwon</mark>) về."
+
+
+def test_snippet_marks_the_right_letters_after_a_character_that_folds_to_nothing(client):
+    make_article("Tin", lead="Dấu x\u0301 lẻ, rồi Suwon.", body="")
+    hit = search(client, q="suwon").context["results"].hits[0]
+    assert str(hit.snippet) == "Dấu x\u0301 lẻ, rồi <mark>Suwon</mark>."
+
+
 def test_markup_in_rich_text_is_not_searchable(client):
     make_article("Tin", lead="", body="<p>Đoàn <strong>Suwon</strong> đến thăm.</p>")
     assert search(client, q="strong").context["results"].total == 0
