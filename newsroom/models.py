@@ -852,15 +852,15 @@ def places_of(articles: list[Article]) -> dict[int, list[Place]]:
     return places
 
 
-# What an article's page shows beside it: each relation with the foreign key its rows are read with, if any.
-ARTICLE_PAGE_RELATIONS = {
-    "provinces": "merged_into",
-    "countries": None,
-    "partners": "country",
-    "events": None,
-    "topics": None,
-    "placements": "image",
-    "corrections": None,
+# What an article's page shows beside it: each relation with the foreign keys its rows are read with.
+ARTICLE_PAGE_RELATIONS: dict[str, tuple[str, ...]] = {
+    "provinces": ("merged_into",),
+    "countries": (),
+    "partners": ("country",),
+    "events": (),
+    "topics": (),
+    "placements": ("image",),
+    "corrections": (),
 }
 
 
@@ -869,14 +869,40 @@ def quote(name: str) -> str:
     return f'"{name}"'
 
 
+def selected_with(model: type[models.Model], joined: tuple[str, ...]) -> tuple[str, str]:
+    """The columns of ``model`` (as ``row``) and of the rows its foreign keys ``joined`` point to (``joined0``…),
+    each model's in ``concrete_fields`` order as ``read_instances`` reads them; and the LEFT JOINs that read them."""
+    tables = [("row", model)]
+    joins = []
+    for index, name in enumerate(joined):
+        foreign_key = model._meta.get_field(name)
+        alias = f"joined{index}"
+        tables.append((alias, foreign_key.related_model))
+        joins.append(
+            f" LEFT JOIN {quote(foreign_key.related_model._meta.db_table)} {alias}"
+            f" ON {alias}.{quote(foreign_key.target_field.column)} = row.{quote(foreign_key.column)}"
+        )
+    columns = ", ".join(f"{alias}.{quote(f.column)}" for alias, table in tables for f in table._meta.concrete_fields)
+    return columns, "".join(joins)
+
+
+def order_of(model: type[models.Model], ordering: Iterable[str]) -> str:
+    """An ORDER BY of ``row``'s columns, from field names as ``Meta.ordering`` gives them ("-start_date", "pk")."""
+    order = []
+    for key in ordering:
+        name = key.removeprefix("-")
+        column = (model._meta.pk if name == "pk" else model._meta.get_field(name)).column
+        order.append(f"row.{quote(column)}{' DESC' if key.startswith('-') else ''}")
+    return ", ".join(order)
+
+
 @cache
-def relation_sql(name: str, joined: str | None) -> str:
-    """The SELECT of one relation's rows for one article, in the related model's order, with the rows of one of
-    their foreign keys (LEFT JOIN): the columns of each model in ``concrete_fields`` order, then the joined ones."""
+def relation_sql(name: str, joined: tuple[str, ...]) -> str:
+    """The SELECT of one relation's rows for one article, in the related model's order, with the rows of their
+    foreign keys ``joined``."""
     field = Article._meta.get_field(name)
     model = field.related_model
-    tables = [("row", model)] + ([("joined", model._meta.get_field(joined).related_model)] if joined else [])
-    columns = ", ".join(f"{alias}.{quote(f.column)}" for alias, table in tables for f in table._meta.concrete_fields)
+    columns, joins = selected_with(model, joined)
     if field.many_to_many:
         through = field.remote_field.through._meta
         source = (
@@ -887,18 +913,7 @@ def relation_sql(name: str, joined: str | None) -> str:
     else:
         source = f"{quote(model._meta.db_table)} row"
         where = f"row.{quote(field.field.column)} = %s"
-    if joined:
-        foreign_key = model._meta.get_field(joined)
-        source += (
-            f" LEFT JOIN {quote(foreign_key.related_model._meta.db_table)} joined"
-            f" ON joined.{quote(foreign_key.target_field.column)} = row.{quote(foreign_key.column)}"
-        )
-    order = []
-    for key in model._meta.ordering:
-        name = key.removeprefix("-")
-        column = (model._meta.pk if name == "pk" else model._meta.get_field(name)).column
-        order.append(f"row.{quote(column)}{' DESC' if key.startswith('-') else ''}")
-    return f"SELECT {columns} FROM {source} WHERE {where} ORDER BY {', '.join(order)}"
+    return f"SELECT {columns} FROM {source}{joins} WHERE {where} ORDER BY {order_of(model, model._meta.ordering)}"
 
 
 def read_page_relations(article: Article) -> None:
@@ -923,34 +938,82 @@ def read_page_relations(article: Article) -> None:
 
 
 def read_instances(
-    model: type[models.Model], joined: str | None, database: str, rows: list[tuple]
+    model: type[models.Model], joined: tuple[str, ...], database: str, rows: list[tuple]
 ) -> list[models.Model]:
-    """Model instances from the rows of ``relation_sql``, each with its joined row cached as select_related would,
-    every value passed through the converters Django's compiler would apply (SQLite's dates are text)."""
+    """Model instances from rows laid out by ``selected_with``, each with its joined rows cached as select_related
+    would, every value passed through the converters Django's compiler would apply (SQLite's dates are text)."""
     connection = connections[database]
-    foreign_key = model._meta.get_field(joined) if joined else None
-    models_read = [model] + ([foreign_key.related_model] if foreign_key else [])
+    foreign_keys = [model._meta.get_field(name) for name in joined]
+    models_read = [model, *(foreign_key.related_model for foreign_key in foreign_keys)]
     names = [[f.attname for f in each._meta.concrete_fields] for each in models_read]
-    fields = [f for each in models_read for f in each._meta.concrete_fields]
     converters = []
-    for index, field in enumerate(fields):
+    for index, field in enumerate(f for each in models_read for f in each._meta.concrete_fields):
         column = field.get_col(field.model._meta.db_table)
         if found := connection.ops.get_db_converters(column) + field.get_db_converters(connection):
             converters.append((index, found, column))
-    width = len(names[0])
     instances = []
     for row in rows:
         values = list(row)
         for index, found, column in converters:
             for convert in found:
                 values[index] = convert(values[index], column, connection)
-        instance = model.from_db(database, names[0], values[:width])
-        if foreign_key:
-            related = values[width:]
-            target = None if related[0] is None else foreign_key.related_model.from_db(database, names[1], related)
+        instance = model.from_db(database, names[0], values[: len(names[0])])
+        start = len(names[0])
+        for foreign_key, related_model, related_names in zip(foreign_keys, models_read[1:], names[1:], strict=True):
+            related = values[start : start + len(related_names)]
+            start += len(related_names)
+            target = None if related[0] is None else related_model.from_db(database, related_names, related)
             foreign_key.set_cached_value(instance, target)
         instances.append(instance)
     return instances
+
+
+# The events a page lists: when, in which order (``EventQuerySet.upcoming`` and ``past``), and with what.
+EVENT_LIST_ORDER = {"upcoming": ("start_date", "start_time", "pk"), "past": ("-start_date", "-start_time", "-pk")}
+EVENT_LIST_JOINED = ("province", "country", "image")
+
+
+@cache
+def event_list_sql(when: str, place: str | None, places: int, limit: int | None) -> str:
+    """The SELECT of ``listed_events``: the conditions of ``EventQuerySet.published``, then of ``upcoming`` or
+    ``past`` (an event lasting several days is upcoming until its last day is over), then the place."""
+    columns, joins = selected_with(Event, EVENT_LIST_JOINED)
+    compare = ">=" if when == "upcoming" else "<"
+    where = [
+        "row.status = %s AND (row.published_at IS NULL OR row.published_at <= %s)",
+        f"(row.end_date {compare} %s OR (row.end_date IS NULL AND row.start_date {compare} %s))",
+    ]
+    if place:
+        column = quote(Event._meta.get_field(place).column)
+        where.append(f"row.{column} IN ({', '.join(['%s'] * places)})")
+    return (
+        f"SELECT {columns} FROM {quote(Event._meta.db_table)} row{joins} WHERE {' AND '.join(where)}"
+        f" ORDER BY {order_of(Event, EVENT_LIST_ORDER[when])}{f' LIMIT {int(limit)}' if limit else ''}"
+    )
+
+
+def listed_events(
+    when: str, place: str | None = None, ids: Iterable[int] = (), limit: int | None = None
+) -> list[Event]:
+    """Published events to come (``"upcoming"``, soonest first) or gone (``"past"``, latest first), of the
+    provinces or countries (``place``) with these ``ids``, each with the province, country and photo a list shows.
+
+    The same rows as ``Event.objects.published().upcoming()`` (or ``past()``) with ``select_related``, tested to be;
+    written once per process as SQL, because compiling the ORM's query took more than running it (2.3 of 4.1 ms),
+    and home, province and country pages list events twice each."""
+    ids = list(ids)
+    database = router.db_for_read(Event)
+    connection = connections[database]
+    now, today = timezone.now(), timezone.localdate()
+    params = [
+        Status.PUBLISHED,
+        connection.ops.adapt_datetimefield_value(now),
+        *[connection.ops.adapt_datefield_value(today)] * 2,
+        *ids,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(event_list_sql(when, place, len(ids), limit), params)
+        return read_instances(Event, EVENT_LIST_JOINED, database, cursor.fetchall())
 
 
 class Article(TranslatedContent, Searchable):

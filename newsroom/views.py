@@ -21,7 +21,7 @@ from .calendar import build_calendar
 from .exports import FORMATS, export_articles, export_partnerships
 from .filters import ArticleFilter, PartnershipFilter
 from .forms import SearchForm, SubmissionForm
-from .models import Article, Country, Event, Partner, Partnership, Province, read_page_relations
+from .models import Article, Country, Event, Partner, Partnership, Province, listed_events, read_page_relations
 
 # How many partners a country's page lists before linking to all of them.
 PARTNERS_SHOWN = 24
@@ -99,8 +99,8 @@ class HomeView(TemplateView):
         context = super().get_context_data(**kwargs)
         articles = published_articles()
         context["latest_articles"] = articles[:10]
-        context["upcoming_events"] = published_events().upcoming()[:5]
-        context["recent_events"] = published_events().past()[:5]
+        context["upcoming_events"] = listed_events("upcoming", limit=5)
+        context["recent_events"] = listed_events("past", limit=5)
         context["provinces"] = caching.cached("current-units", current_units_with_counts)
         context["countries"] = caching.cached("countries-with-content", countries_with_content)
         return context
@@ -234,8 +234,8 @@ class ProvinceDetailView(DetailView):
         count = tallies.public_tallies(facet)[facet].get(province.pk, 0)
         context["page_obj"] = paginate(self.request, published_articles().tagged("provinces", family), count=count)
         context["partnerships"] = Partnership.objects.with_related().filter(province__in=family)
-        context["upcoming_events"] = published_events().upcoming().filter(province__in=family)
-        context["past_events"] = published_events().past().filter(province__in=family)[:10]
+        context["upcoming_events"] = listed_events("upcoming", "province", family)
+        context["past_events"] = listed_events("past", "province", family, limit=10)
         context["breadcrumbs"] = [
             (reverse("newsroom:province-list"), _("Tỉnh, thành phố")),
             (None, province.localized_name),
@@ -291,8 +291,8 @@ class CountryDetailView(TemplateView):
         partners = list(Partner.objects.filter(country=country).select_related("logo")[: PARTNERS_SHOWN + 1])
         context["partners"] = partners[:PARTNERS_SHOWN]
         context["more_partners"] = len(partners) > PARTNERS_SHOWN
-        context["upcoming_events"] = published_events().upcoming().filter(country=country)
-        context["past_events"] = published_events().past().filter(country=country)[:10]
+        context["upcoming_events"] = listed_events("upcoming", "country", [country.pk])
+        context["past_events"] = listed_events("past", "country", [country.pk], limit=10)
         context["breadcrumbs"] = [(reverse("newsroom:country-list"), _("Quốc gia")), (None, country.localized_name)]
         return context
 

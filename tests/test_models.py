@@ -19,6 +19,7 @@ from newsroom.models import (
     Partnership,
     Province,
     Status,
+    listed_events,
     read_page_relations,
     vietnamese_slugify,
 )
@@ -305,7 +306,7 @@ def relation_rows(article: Article) -> dict[str, list[tuple]]:
 
     return {
         name: [
-            (values(item), values(getattr(item, joined)) if joined and getattr(item, joined) else None)
+            (values(item), [values(related) if (related := getattr(item, key)) else None for key in joined])
             for item in getattr(article, name).all()
         ]
         for name, joined in ARTICLE_PAGE_RELATIONS.items()
@@ -348,3 +349,49 @@ def test_page_relations_read_as_djangos_prefetching_reads_them():
     assert len(queries) == 0
     assert [event.pk for event in read.events.all()] == [event.pk for event in reversed(events)]
     assert [province.merged_into for province in read.provinces.all()] == [unit, None]
+
+
+def event_rows(events: list[Event]) -> list[tuple]:
+    """Each event's field values and those of its province, country and photo, in order."""
+
+    def values(item: object) -> dict | None:
+        return {key: value for key, value in vars(item).items() if not key.startswith("_")} if item else None
+
+    return [(values(event), values(event.province), values(event.country), values(event.image)) for event in events]
+
+
+def test_listed_events_are_the_rows_of_the_published_upcoming_and_past_querysets():
+    today = timezone.localdate()
+    unit = make_province("Hải Phòng")
+    merged = make_province("Hải Dương", merged_into=unit)
+    other = make_province("Quảng Ninh")
+    korea, japan = make_country(), make_country("JP", name="Nhật Bản")
+    later = timezone.now() + datetime.timedelta(days=2)
+    day = datetime.timedelta(days=1)
+    for offset, extra in [
+        (-3, {"end_date": today + day}),  # under way: upcoming until its last day is over
+        (-3, {"end_date": today - day}),
+        (0, {"start_time": datetime.time(14), "image": make_image()}),  # created first, listed after 9:00
+        (0, {}),
+        (0, {"start_time": datetime.time(9)}),
+        (5, {"published_at": None}),
+        (5, {"published_at": later}),
+        (6, {"status": Status.DRAFT}),
+        (-1, {}),
+        (-9, {"start_time": datetime.time(8)}),
+    ]:
+        for province, country in ((unit, korea), (merged, None), (other, japan)):
+            make_event(start_date=today + offset * day, province=province, country=country, **extra)
+    published = Event.objects.published().select_related("province", "country", "image")
+    family = [unit.pk, merged.pk]
+    cases = [
+        (listed_events("upcoming"), published.upcoming()),
+        (listed_events("past", limit=5), published.past()[:5]),
+        (listed_events("upcoming", "province", family), published.upcoming().filter(province__in=family)),
+        (listed_events("past", "province", family, limit=3), published.past().filter(province__in=family)[:3]),
+        (listed_events("upcoming", "country", [korea.pk]), published.upcoming().filter(country=korea)),
+        (listed_events("past", "country", [japan.pk], limit=10), published.past().filter(country=japan)[:10]),
+    ]
+    for listed, queryset in cases:
+        assert listed, "every case lists some events"
+        assert event_rows(listed) == event_rows(list(queryset))
