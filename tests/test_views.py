@@ -7,7 +7,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from newsroom.models import Article, Status
+from newsroom.models import Article, Event, Status, event_list_sql
 from newsroom.views import PARTNERS_SHOWN
 
 from .factories import (
@@ -151,6 +151,19 @@ def test_tag_links_have_an_index_by_tag_with_the_article_beside_it(field, tag_co
     with connection.cursor() as cursor:
         constraints = connection.introspection.get_constraints(cursor, table)
     assert [tag_column, "article_id"] in [c["columns"] for c in constraints.values() if c["index"]]
+
+
+def test_upcoming_and_past_events_are_found_by_the_indexed_last_day():
+    """An event's last day is indexed, so the few upcoming events are read without the past ones: the querysets
+    and the event lists' SQL must compare the indexed expression itself (plans at 100,000 articles in
+    BENCHMARKS.md)."""
+    with connection.cursor() as cursor:
+        indexes = connection.introspection.get_constraints(cursor, Event._meta.db_table)
+    assert indexes["event_last_day"]["index"]
+    last_day = 'COALESCE("newsroom_event"."end_date", "newsroom_event"."start_date")'
+    assert f"{last_day} >=" in str(Event.objects.upcoming().query)
+    assert f"{last_day} <" in str(Event.objects.past().query)
+    assert "COALESCE(row.end_date, row.start_date) >=" in event_list_sql("upcoming", None, 0, None)
 
 
 @pytest.mark.parametrize("status", [Status.DRAFT, Status.REVIEW, Status.ARCHIVED])
