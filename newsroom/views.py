@@ -21,7 +21,8 @@ from .calendar import build_calendar
 from .exports import FORMATS, export_articles, export_partnerships
 from .filters import ArticleFilter, PartnershipFilter
 from .forms import SearchForm, SubmissionForm
-from .models import Article, Country, Event, Partner, Partnership, Province, listed_events, read_page_relations
+from .models import Article, Country, Event, Partner, Partnership, Province
+from .reads import listed_events, listed_partnerships, province_with_units, read_page_relations
 
 # How many partners a country's page lists before linking to all of them.
 PARTNERS_SHOWN = 24
@@ -222,8 +223,11 @@ class ProvinceDetailView(DetailView):
     template_name = "newsroom/province_detail.html"
     context_object_name = "province"
 
-    def get_queryset(self) -> QuerySet:
-        return Province.objects.select_related("merged_into").prefetch_related("merged_units")
+    def get_object(self, queryset: QuerySet | None = None) -> Province:
+        province = province_with_units(self.kwargs["slug"])
+        if province is None:
+            raise Http404(_("Trang không tồn tại."))
+        return province
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -233,7 +237,7 @@ class ProvinceDetailView(DetailView):
         facet = "province" if province.merged_into_id else "unit"
         count = tallies.public_tallies(facet)[facet].get(province.pk, 0)
         context["page_obj"] = paginate(self.request, published_articles().tagged("provinces", family), count=count)
-        context["partnerships"] = Partnership.objects.with_related().filter(province__in=family)
+        context["partnerships"] = listed_partnerships("province", family)
         context["upcoming_events"] = listed_events("upcoming", "province", family)
         context["past_events"] = listed_events("past", "province", family, limit=10)
         context["breadcrumbs"] = [
@@ -332,7 +336,7 @@ class PartnerDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         partner = self.object
         context["page_obj"] = paginate(self.request, published_articles().tagged("partners", [partner.pk]))
-        context["partnerships"] = Partnership.objects.with_related().filter(partner=partner)
+        context["partnerships"] = listed_partnerships("partner", [partner.pk])
         context["events"] = published_events().filter(partners=partner).order_by("-start_date")[:10]
         context["breadcrumbs"] = [(reverse("newsroom:partner-list"), _("Đối tác")), (None, partner.localized_name)]
         context["structured_data"] = [structured_data.organization(partner, self.request)]

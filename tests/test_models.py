@@ -4,25 +4,10 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Prefetch
-from django.test.utils import CaptureQueriesContext
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from newsroom.models import (
-    ARTICLE_PAGE_RELATIONS,
-    Article,
-    ArticleImage,
-    Event,
-    Image,
-    Partner,
-    Partnership,
-    Province,
-    Status,
-    listed_events,
-    read_page_relations,
-    vietnamese_slugify,
-)
+from newsroom.models import Article, Event, Image, Partnership, Province, Status, vietnamese_slugify
 
 from .factories import (
     make_article,
@@ -296,102 +281,3 @@ def test_timed_event_in_vietnam_without_a_province_keeps_vietnam_time():
 
 def test_event_abroad_without_an_hour_needs_no_time_zone():
     make_event(country=make_country("KR")).full_clean()
-
-
-def relation_rows(article: Article) -> dict[str, list[tuple]]:
-    """Each relation's rows in order: every field's value, and the values of the row read with it."""
-
-    def values(item: object) -> dict:
-        return {key: value for key, value in vars(item).items() if not key.startswith("_")}
-
-    return {
-        name: [
-            (values(item), [values(related) if (related := getattr(item, key)) else None for key in joined])
-            for item in getattr(article, name).all()
-        ]
-        for name, joined in ARTICLE_PAGE_RELATIONS.items()
-    }
-
-
-def test_page_relations_read_as_djangos_prefetching_reads_them():
-    unit = make_province("Hải Phòng")
-    merged = make_province("Hải Dương", merged_into=unit)
-    partner = make_partner("Thành phố Incheon", country=make_country())
-    later = timezone.now() + datetime.timedelta(days=2)
-    events = [make_event(f"Sự kiện {n}", start_date=datetime.date(2025, 8, n + 1)) for n in range(3)]
-    scheduled = make_event("Sự kiện hẹn giờ", published_at=later)
-    draft = make_event("Sự kiện nháp", status=Status.DRAFT)
-    article = make_article(
-        provinces=[unit, merged],
-        countries=[make_country(), make_country("JP", name="Nhật Bản")],
-        partners=[partner, make_partner("Tỉnh Gyeonggi")],
-        events=[*events, scheduled, draft],
-        topics=[make_topic("Văn hóa"), make_topic("Giáo dục")],
-    )
-    for position, image in ((2, make_image()), (1, make_image()), (1, make_image())):
-        article.placements.create(image=image, position=position)
-    for days in (3, 1, 2):
-        article.corrections.create(text=f"Sửa {days}", noted_at=timezone.now() - datetime.timedelta(days=days))
-    prefetched = Article.objects.prefetch_related(
-        Prefetch("provinces", queryset=Province.objects.select_related("merged_into")),
-        "countries",
-        Prefetch("partners", queryset=Partner.objects.select_related("country")),
-        Prefetch("events", queryset=Event.objects.published()),
-        "topics",
-        Prefetch("placements", queryset=ArticleImage.objects.select_related("image")),
-        "corrections",
-    ).get(pk=article.pk)
-    read = Article.objects.get(pk=article.pk)
-    read_page_relations(read)
-    expected = relation_rows(prefetched)
-    with CaptureQueriesContext(connection) as queries:
-        assert relation_rows(read) == expected
-    assert len(queries) == 0
-    assert [event.pk for event in read.events.all()] == [event.pk for event in reversed(events)]
-    assert [province.merged_into for province in read.provinces.all()] == [unit, None]
-
-
-def event_rows(events: list[Event]) -> list[tuple]:
-    """Each event's field values and those of its province, country and photo, in order."""
-
-    def values(item: object) -> dict | None:
-        return {key: value for key, value in vars(item).items() if not key.startswith("_")} if item else None
-
-    return [(values(event), values(event.province), values(event.country), values(event.image)) for event in events]
-
-
-def test_listed_events_are_the_rows_of_the_published_upcoming_and_past_querysets():
-    today = timezone.localdate()
-    unit = make_province("Hải Phòng")
-    merged = make_province("Hải Dương", merged_into=unit)
-    other = make_province("Quảng Ninh")
-    korea, japan = make_country(), make_country("JP", name="Nhật Bản")
-    later = timezone.now() + datetime.timedelta(days=2)
-    day = datetime.timedelta(days=1)
-    for offset, extra in [
-        (-3, {"end_date": today + day}),  # under way: upcoming until its last day is over
-        (-3, {"end_date": today - day}),
-        (0, {"start_time": datetime.time(14), "image": make_image()}),  # created first, listed after 9:00
-        (0, {}),
-        (0, {"start_time": datetime.time(9)}),
-        (5, {"published_at": None}),
-        (5, {"published_at": later}),
-        (6, {"status": Status.DRAFT}),
-        (-1, {}),
-        (-9, {"start_time": datetime.time(8)}),
-    ]:
-        for province, country in ((unit, korea), (merged, None), (other, japan)):
-            make_event(start_date=today + offset * day, province=province, country=country, **extra)
-    published = Event.objects.published().select_related("province", "country", "image")
-    family = [unit.pk, merged.pk]
-    cases = [
-        (listed_events("upcoming"), published.upcoming()),
-        (listed_events("past", limit=5), published.past()[:5]),
-        (listed_events("upcoming", "province", family), published.upcoming().filter(province__in=family)),
-        (listed_events("past", "province", family, limit=3), published.past().filter(province__in=family)[:3]),
-        (listed_events("upcoming", "country", [korea.pk]), published.upcoming().filter(country=korea)),
-        (listed_events("past", "country", [japan.pk], limit=10), published.past().filter(country=japan)[:10]),
-    ]
-    for listed, queryset in cases:
-        assert listed, "every case lists some events"
-        assert event_rows(listed) == event_rows(list(queryset))

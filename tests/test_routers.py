@@ -8,7 +8,8 @@ import sys
 import pytest
 from django.utils.connection import ConnectionDoesNotExist
 
-from newsroom.models import Article, places_of, read_page_relations
+from newsroom.models import Article
+from newsroom.reads import places_of, read_page_relations
 from newsroom.routers import PrimaryReplicaRouter
 
 from .factories import make_article

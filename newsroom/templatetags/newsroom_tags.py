@@ -17,7 +17,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
 from newsroom import richtext
-from newsroom.models import Article, Event, Image, NamedInLanguages, Partner, Partnership, Place, places_of
+from newsroom.models import Article, Event, Image, NamedInLanguages, Partner, Partnership
+from newsroom.reads import Place, places_of
 from newsroom.structured_data import breadcrumb_list
 
 register = template.Library()
