@@ -22,7 +22,14 @@ from .exports import FORMATS, export_articles, export_partnerships
 from .filters import ArticleFilter, PartnershipFilter
 from .forms import SearchForm, SubmissionForm
 from .models import Article, Country, Event, Partner, Partnership, Province
-from .reads import listed_events, listed_partnerships, province_with_units, read_page_relations
+from .reads import (
+    PublishedCards,
+    listed_events,
+    listed_partnerships,
+    province_with_units,
+    published_cards,
+    read_page_relations,
+)
 
 # How many partners a country's page lists before linking to all of them.
 PARTNERS_SHOWN = 24
@@ -48,6 +55,8 @@ class DeepPaginator(Paginator):
             self.count = count
 
     def page(self, number: int | str) -> Page:
+        if not isinstance(self.object_list, QuerySet):
+            return super().page(number)  # a list that reads its own windows (PublishedCards)
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
@@ -57,7 +66,9 @@ class DeepPaginator(Paginator):
         return self._get_page(rows, number, self)
 
 
-def paginate(request: HttpRequest, queryset: QuerySet, per_page: int | None = None, count: int | None = None) -> Page:
+def paginate(
+    request: HttpRequest, queryset: QuerySet | PublishedCards, per_page: int | None = None, count: int | None = None
+) -> Page:
     """The requested page of a list; a page number that is not a page is a 404, never a 500."""
     paginator = DeepPaginator(queryset, per_page or page_size(), count=count)
     try:
@@ -98,8 +109,7 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        articles = published_articles()
-        context["latest_articles"] = articles[:10]
+        context["latest_articles"] = published_cards(0, 10)
         context["upcoming_events"] = listed_events("upcoming", limit=5)
         context["recent_events"] = listed_events("past", limit=5)
         context["provinces"] = caching.cached("current-units", current_units_with_counts)
@@ -156,11 +166,12 @@ class ArticleListView(FilteredListMixin, ListView):
     def base_queryset(self) -> QuerySet:
         return published_articles()
 
-    def get_paginator(self, queryset: QuerySet, per_page: int, **kwargs: Any) -> Paginator:
-        """Unfiltered, the page count is the sum of the stored yearly tallies the filter form shows anyway."""
+    def get_queryset(self) -> QuerySet | PublishedCards:
+        """Unfiltered, the published list read a page at a time by SQL written once; its length is the sum of the
+        stored yearly tallies the filter form shows anyway."""
         if not self.filterset.active():
-            kwargs["count"] = sum(self.filterset.facets["year"].values())
-        return super().get_paginator(queryset, per_page, **kwargs)
+            return PublishedCards(sum(self.filterset.facets["year"].values()))
+        return super().get_queryset()
 
     def export(self, queryset: QuerySet, export_format: str) -> HttpResponse:
         return export_articles(queryset, self.request, export_format)
@@ -236,7 +247,7 @@ class ProvinceDetailView(DetailView):
         # A unit's articles, its merged units' included, are its "unit" tally; an old unit's, its own.
         facet = "province" if province.merged_into_id else "unit"
         count = tallies.public_tallies(facet)[facet].get(province.pk, 0)
-        context["page_obj"] = paginate(self.request, published_articles().tagged("provinces", family), count=count)
+        context["page_obj"] = paginate(self.request, PublishedCards(count, "provinces", family))
         context["partnerships"] = listed_partnerships("province", family)
         context["upcoming_events"] = listed_events("upcoming", "province", family)
         context["past_events"] = listed_events("past", "province", family, limit=10)
@@ -289,8 +300,7 @@ class CountryDetailView(TemplateView):
         country = self.country
         context["country"] = country
         count = tallies.public_tallies("country")["country"].get(country.pk, 0)
-        articles = published_articles().tagged("countries", [country.pk])
-        context["page_obj"] = paginate(self.request, articles, count=count)
+        context["page_obj"] = paginate(self.request, PublishedCards(count, "countries", [country.pk]))
         # The first partners by name, then a link to all of them: Korea alone may have hundreds.
         partners = list(Partner.objects.filter(country=country).select_related("logo")[: PARTNERS_SHOWN + 1])
         context["partners"] = partners[:PARTNERS_SHOWN]

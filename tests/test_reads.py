@@ -11,9 +11,11 @@ from django.utils import timezone
 from newsroom.models import Article, ArticleImage, Event, Partner, Partnership, Province, Status
 from newsroom.reads import (
     ARTICLE_PAGE_RELATIONS,
+    PublishedCards,
     listed_events,
     listed_partnerships,
     province_with_units,
+    published_cards,
     read_page_relations,
 )
 
@@ -173,3 +175,52 @@ def test_province_with_units_reads_the_unit_it_joined_and_the_units_merged_into_
         assert values(province_with_units(merged[0].slug).merged_into) == values(unit)
     assert len(queries) == 2  # the second province's own reads
     assert province_with_units("khong-co") is None
+
+
+def card_rows(articles: list[Article]) -> list[tuple]:
+    return [(values(article), values(article.cover_image)) for article in articles]
+
+
+def test_published_cards_are_windows_of_the_published_list_for_cards():
+    unit = make_province("Hải Phòng")
+    merged = make_province("Hải Dương", merged_into=unit)
+    korea = make_country()
+    noon = timezone.now().replace(microsecond=0) - datetime.timedelta(days=1)
+    for number in range(7):
+        make_article(
+            f"Bài {number}",
+            # Two by two at the same time: the newer id comes first, as in the model's order.
+            published_at=noon - datetime.timedelta(hours=number // 2),
+            provinces=[(unit, merged, unit)[number % 3]],
+            countries=[korea] if number % 2 else [],
+            cover_image=make_image() if number % 3 == 0 else None,
+        )
+    make_article("Bài hẹn giờ", published_at=timezone.now() + datetime.timedelta(days=1), provinces=[unit])
+    make_article("Bài nháp", status=Status.DRAFT, provinces=[unit])
+    cards = Article.objects.published().for_list()
+    family = [unit.pk, merged.pk]
+    cases = [
+        (published_cards(0, 3), cards[0:3]),
+        (published_cards(3, 3), cards[3:6]),
+        (published_cards(6, 20), cards[6:26]),
+        (published_cards(0, 20, "provinces", family), cards.tagged("provinces", family)[0:20]),
+        (published_cards(1, 2, "provinces", [merged.pk]), cards.tagged("provinces", [merged.pk])[1:3]),
+        (published_cards(0, 20, "countries", [korea.pk]), cards.tagged("countries", [korea.pk])[0:20]),
+    ]
+    for read, queryset in cases:
+        assert read, "every case reads some cards"
+        assert card_rows(read) == card_rows(list(queryset))
+    assert [article.title for article in published_cards(0, 3)] == ["Bài 1", "Bài 0", "Bài 3"]
+
+
+def test_published_cards_as_a_sequence_are_sliced_within_their_length():
+    for number in range(3):
+        make_article(f"Bài {number}")
+    cards = PublishedCards(total=3)
+    assert len(cards) == 3
+    assert [article.title for article in cards[1:10]] == [article.title for article in published_cards(1, 2)]
+    assert cards[3:6] == []
+    assert [article.title for article in cards] == ["Bài 2", "Bài 1", "Bài 0"]
+    assert cards[-1].title == "Bài 0"
+    with pytest.raises(IndexError):
+        cards[3]
