@@ -18,7 +18,7 @@ from typing import NamedTuple, overload
 from django.db import connections, models, router
 from django.utils import timezone
 
-from .models import Article, Event, NamedInLanguages, Partnership, Province, Status, slug_url
+from .models import Article, Country, Event, NamedInLanguages, Partner, Partnership, Province, Status, slug_url
 
 
 @dataclass(frozen=True)
@@ -243,7 +243,8 @@ def select_sql(
     columns, joins = selected_with(model, joined, omitted)
     order = order_of(model, ordering, joined)
     limited = f" LIMIT {int(limit)}" if limit else ""
-    return f"SELECT {columns} FROM {quote(model._meta.db_table)} row{joins} WHERE {where} ORDER BY {order}{limited}"
+    condition = f" WHERE {where}" if where else ""
+    return f"SELECT {columns} FROM {quote(model._meta.db_table)} row{joins}{condition} ORDER BY {order}{limited}"
 
 
 def read_rows(
@@ -295,15 +296,23 @@ EVENT_LIST_ORDER = {"upcoming": ("start_date", "start_time", "pk"), "past": ("-s
 EVENT_LIST_JOINED = ("province", "country", "image")
 
 
+def published_event(alias: str) -> str:
+    """``EventQuerySet.published``'s condition on the event table ``alias``; its values by ``published_params``."""
+    return f"{alias}.status = %s AND ({alias}.published_at IS NULL OR {alias}.published_at <= %s)"
+
+
+def published_params(model: type[models.Model]) -> list[object]:
+    """The values of a "published, and due by now" condition, as the database the model is read from takes them."""
+    operations = connections[router.db_for_read(model)].ops
+    return [Status.PUBLISHED, operations.adapt_datetimefield_value(timezone.now())]
+
+
 @cache
 def event_list_where(when: str, place: str | None, places: int) -> str:
     """The conditions of ``EventQuerySet.published``, then of ``upcoming`` or ``past`` (by the event's last day,
     the expression its index has), then the place."""
     compare = ">=" if when == "upcoming" else "<"
-    where = [
-        "row.status = %s AND (row.published_at IS NULL OR row.published_at <= %s)",
-        f"COALESCE(row.end_date, row.start_date) {compare} %s",
-    ]
+    where = [published_event("row"), f"COALESCE(row.end_date, row.start_date) {compare} %s"]
     if place:
         where.append(f"row.{quote(Event._meta.get_field(place).column)} IN ({marks(places)})")
     return " AND ".join(where)
@@ -317,13 +326,8 @@ def listed_events(
     ``Event.objects.published().upcoming()`` (or ``past()``) with ``select_related``. Compiling that query took
     more than running it (2.3 of 4.1 ms), and home, province and country pages list events twice each."""
     ids = list(ids)
-    operations = connections[router.db_for_read(Event)].ops
-    params = [
-        Status.PUBLISHED,
-        operations.adapt_datetimefield_value(timezone.now()),
-        operations.adapt_datefield_value(timezone.localdate()),
-        *ids,
-    ]
+    today = connections[router.db_for_read(Event)].ops.adapt_datefield_value(timezone.localdate())
+    params = [*published_params(Event), today, *ids]
     where = event_list_where(when, place, len(ids))
     return read_rows(Event, EVENT_LIST_JOINED, where, params, EVENT_LIST_ORDER[when], limit)
 
@@ -369,8 +373,7 @@ def published_cards(offset: int, limit: int, tag: str | None = None, ids: Iterab
     as cards: ``Article.objects.published().for_list()`` (``.tagged(tag, ids)``) sliced. Compiling that query, with
     its subquery, took Django 1.9 ms on every list page."""
     ids = list(ids)
-    operations = connections[router.db_for_read(Article)].ops
-    params = [Status.PUBLISHED, operations.adapt_datetimefield_value(timezone.now()), *ids, limit, offset]
+    params = [*published_params(Article), *ids, limit, offset]
     where = cards_where(tag, len(ids))
     return read_rows(Article, CARD_JOINED, where, params, omitted=CARD_OMITTED)
 
@@ -401,3 +404,27 @@ class PublishedCards(Sequence[Article]):
 
     def __iter__(self) -> Iterator[Article]:
         return iter(self[:])
+
+
+def provinces_by_name() -> list[Province]:
+    """Every province, current and merged, by name (the province index and the home page group them)."""
+    return read_rows(Province, (), "", [])
+
+
+@cache
+def with_content_where(with_articles: int) -> str:
+    partners, events = quote(Partner._meta.db_table), quote(Event._meta.db_table)
+    conditions = [
+        f"EXISTS (SELECT 1 FROM {partners} partner WHERE partner.country_id = row.id)",
+        f"EXISTS (SELECT 1 FROM {events} event WHERE event.country_id = row.id AND {published_event('event')})",
+    ]
+    if with_articles:
+        conditions.insert(0, f"row.id IN ({marks(with_articles)})")
+    return " OR ".join(conditions)
+
+
+def countries_with_content(with_articles: Iterable[int]) -> list[Country]:
+    """The countries with published articles (their ids, from the stored tallies), partners or published events,
+    by name: one probe of the partner and event indexes per country, not every partner's and event's row."""
+    ids = list(with_articles)
+    return read_rows(Country, (), with_content_where(len(ids)), [*ids, *published_params(Event)])

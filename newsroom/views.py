@@ -6,7 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.paginator import InvalidPage, Page, Paginator
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from . import caching, moderation, structured_data, tallies, throttle
+from . import caching, moderation, reads, structured_data, tallies, throttle
 from .calendar import build_calendar
 from .exports import FORMATS, export_articles, export_partnerships
 from .filters import ArticleFilter, PartnershipFilter
@@ -91,7 +91,7 @@ def current_units_with_counts() -> list[Province]:
     unit_counts, own_counts = counts["unit"], counts["province"]
     units: dict[int, Province] = {}
     merged: list[Province] = []
-    for province in Province.objects.order_by("name"):
+    for province in reads.provinces_by_name():
         province.article_count = own_counts.get(province.pk, 0)
         if province.is_current:
             province.unit_article_count = unit_counts.get(province.pk, 0)
@@ -261,14 +261,7 @@ class ProvinceDetailView(DetailView):
 def countries_with_content() -> list[Country]:
     """Countries that published articles, partners or events are about, with their article counts."""
     article_counts = tallies.public_tallies("country")["country"]
-    # One probe of the partner and event indexes per country, not every partner's and event's row.
-    countries = list(
-        Country.objects.filter(
-            Q(pk__in=list(article_counts))
-            | Exists(Partner.objects.filter(country=OuterRef("pk")))
-            | Exists(Event.objects.published().filter(country=OuterRef("pk")))
-        )
-    )
+    countries = reads.countries_with_content(article_counts)
     for country in countries:
         country.article_count = article_counts.get(country.pk, 0)
     return countries

@@ -4,17 +4,19 @@ import datetime
 
 import pytest
 from django.db import connection
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from newsroom.models import Article, ArticleImage, Event, Partner, Partnership, Province, Status
+from newsroom.models import Article, ArticleImage, Country, Event, Partner, Partnership, Province, Status
 from newsroom.reads import (
     ARTICLE_PAGE_RELATIONS,
     PublishedCards,
+    countries_with_content,
     listed_events,
     listed_partnerships,
     province_with_units,
+    provinces_by_name,
     published_cards,
     read_page_relations,
 )
@@ -224,3 +226,32 @@ def test_published_cards_as_a_sequence_are_sliced_within_their_length():
     assert cards[-1].title == "Bài 0"
     with pytest.raises(IndexError):
         cards[3]
+
+
+def test_countries_with_content_are_those_with_articles_partners_or_published_events():
+    korea, japan, china, laos = (
+        make_country(code, name=name)
+        for code, name in (("KR", "Hàn Quốc"), ("JP", "Nhật Bản"), ("CN", "Trung Quốc"), ("LA", "Lào"))
+    )
+    make_country("TH", name="Thái Lan")  # nothing about it
+    make_partner("Thành phố Incheon", country=korea)
+    make_event(country=japan)
+    make_event(country=laos, status=Status.DRAFT)
+    make_event(country=laos, published_at=timezone.now() + datetime.timedelta(days=1))
+    expected = Country.objects.filter(
+        Q(pk__in=[china.pk])
+        | Exists(Partner.objects.filter(country=OuterRef("pk")))
+        | Exists(Event.objects.published().filter(country=OuterRef("pk")))
+    )
+    read = countries_with_content([china.pk])
+    assert [country.name for country in read] == ["Hàn Quốc", "Nhật Bản", "Trung Quốc"]
+    assert [values(country) for country in read] == [values(country) for country in expected]
+    assert [country.name for country in countries_with_content([])] == ["Hàn Quốc", "Nhật Bản"]
+
+
+def test_provinces_by_name_are_every_province_by_name():
+    unit = make_province("Hải Phòng")
+    make_province("Hải Dương", merged_into=unit)
+    make_province("An Giang")
+    assert [values(p) for p in provinces_by_name()] == [values(p) for p in Province.objects.order_by("name")]
+    assert [p.name for p in provinces_by_name()] == ["An Giang", "Hải Dương", "Hải Phòng"]
