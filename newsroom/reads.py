@@ -349,22 +349,28 @@ CARD_OMITTED = ("body", "body_vi", "body_en", "body_ko", "search_title", "search
 CARD_JOINED = ("cover_image",)
 
 
+def published_article_where(alias: str) -> str:
+    """``ArticleQuerySet.published``'s condition on the article table ``alias``; its values by
+    ``published_params``."""
+    return f"{alias}.status = %s AND {alias}.published_at <= %s"
+
+
 @cache
 def cards_where(tag: str | None, tags: int) -> str:
     """Articles whose ids are those of one window of the published list (of some tags), newest first: the ids are
     found on the publication index alone, then only the rows shown are read (as ``DeepPaginator`` does)."""
-    table = quote(Article._meta.db_table)
     tagged = ""
     if tag:
         m2m = Article._meta.get_field(tag)
         links = quote(m2m.remote_field.through._meta.db_table)
         tagged = (
-            f" AND id IN (SELECT {quote(m2m.m2m_column_name())} FROM {links}"
+            f" AND article.id IN (SELECT {quote(m2m.m2m_column_name())} FROM {links}"
             f" WHERE {quote(m2m.m2m_reverse_name())} IN ({marks(tags)}))"
         )
     return (
-        f"row.id IN (SELECT id FROM {table} WHERE status = %s AND published_at <= %s{tagged}"
-        " ORDER BY published_at DESC, id DESC LIMIT %s OFFSET %s)"
+        f"row.id IN (SELECT article.id FROM {quote(Article._meta.db_table)} article"
+        f" WHERE {published_article_where('article')}{tagged}"
+        " ORDER BY article.published_at DESC, article.id DESC LIMIT %s OFFSET %s)"
     )
 
 
@@ -428,3 +434,20 @@ def countries_with_content(with_articles: Iterable[int]) -> list[Country]:
     by name: one probe of the partner and event indexes per country, not every partner's and event's row."""
     ids = list(with_articles)
     return read_rows(Country, (), with_content_where(len(ids)), [*ids, *published_params(Event)])
+
+
+def country_by_code(code: str) -> Country | None:
+    found = read_rows(Country, (), "row.code = %s", [code])
+    return found[0] if found else None
+
+
+def partners_of(country: Country, limit: int) -> list[Partner]:
+    """A country's first partners by name, each with its logo."""
+    return read_rows(Partner, ("logo",), "row.country_id = %s", [country.pk], limit=limit)
+
+
+def published_article(slug: str) -> Article | None:
+    """The published article with this slug, with its cover photo: what the public may read at its address."""
+    where = f"row.slug = %s AND {published_article_where('row')}"
+    found = read_rows(Article, ("cover_image",), where, [slug, *published_params(Article)])
+    return found[0] if found else None

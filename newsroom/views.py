@@ -196,7 +196,11 @@ class ArticleDetailView(PreviewMixin, DetailView):
         return Article.objects.visible_to(self.request.user).select_related("cover_image")
 
     def get_object(self, queryset: QuerySet | None = None) -> Article:
-        article = super().get_object(queryset)
+        """The published article, read by SQL written once; staff (who may preview drafts) read through the ORM."""
+        if self.request.user.is_staff:
+            article = super().get_object(queryset)
+        elif (article := reads.published_article(self.kwargs["slug"])) is None:
+            raise Http404(_("Trang không tồn tại."))
         read_page_relations(article)
         return article
 
@@ -285,7 +289,9 @@ class CountryDetailView(TemplateView):
             return HttpResponsePermanentRedirect(request.get_full_path().replace(f"/{code}/", f"/{code.lower()}/", 1))
         if len(code) != 2:
             raise Http404(_("Không có quốc gia này."))
-        self.country = get_object_or_404(Country, code=code.upper())
+        self.country = reads.country_by_code(code.upper())
+        if self.country is None:
+            raise Http404(_("Không có quốc gia này."))
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -295,7 +301,7 @@ class CountryDetailView(TemplateView):
         count = tallies.public_tallies("country")["country"].get(country.pk, 0)
         context["page_obj"] = paginate(self.request, PublishedCards(count, "countries", [country.pk]))
         # The first partners by name, then a link to all of them: Korea alone may have hundreds.
-        partners = list(Partner.objects.filter(country=country).select_related("logo")[: PARTNERS_SHOWN + 1])
+        partners = reads.partners_of(country, limit=PARTNERS_SHOWN + 1)
         context["partners"] = partners[:PARTNERS_SHOWN]
         context["more_partners"] = len(partners) > PARTNERS_SHOWN
         context["upcoming_events"] = listed_events("upcoming", "country", [country.pk])

@@ -13,10 +13,13 @@ from newsroom.reads import (
     ARTICLE_PAGE_RELATIONS,
     PublishedCards,
     countries_with_content,
+    country_by_code,
     listed_events,
     listed_partnerships,
+    partners_of,
     province_with_units,
     provinces_by_name,
+    published_article,
     published_cards,
     read_page_relations,
 )
@@ -255,3 +258,27 @@ def test_provinces_by_name_are_every_province_by_name():
     make_province("An Giang")
     assert [values(p) for p in provinces_by_name()] == [values(p) for p in Province.objects.order_by("name")]
     assert [p.name for p in provinces_by_name()] == ["An Giang", "Hải Dương", "Hải Phòng"]
+
+
+def test_a_country_and_its_first_partners_by_name_with_their_logos():
+    korea = make_country()
+    for name in ("Tỉnh Gyeonggi", "Thành phố Busan", "Thành phố Incheon"):
+        make_partner(name, country=korea, logo=make_image() if "Busan" in name else None)
+    make_partner("Thành phố Osaka", country=make_country("JP", name="Nhật Bản"))
+    assert values(country_by_code("KR")) == values(Country.objects.get(code="KR"))
+    assert country_by_code("ZZ") is None
+    read = partners_of(korea, limit=2)
+    expected = Partner.objects.filter(country=korea).select_related("logo")[:2]
+    assert [(values(p), values(p.logo)) for p in read] == [(values(p), values(p.logo)) for p in expected]
+    assert [p.name for p in read] == ["Thành phố Busan", "Thành phố Incheon"]
+
+
+def test_published_article_is_read_only_when_the_public_may_read_it():
+    article = make_article("Bài đã đăng", cover_image=make_image())
+    make_article("Bài hẹn giờ", published_at=timezone.now() + datetime.timedelta(hours=1))
+    make_article("Bài nháp", status=Status.DRAFT)
+    expected = Article.objects.published().select_related("cover_image").get(slug=article.slug)
+    read = published_article(article.slug)
+    assert (values(read), values(read.cover_image)) == (values(expected), values(expected.cover_image))
+    assert published_article("bai-hen-gio") is None
+    assert published_article("bai-nhap") is None
