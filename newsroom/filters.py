@@ -8,7 +8,8 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Count, Exists, F, Model, OuterRef, Q, QuerySet
+from django.db import connections
+from django.db.models import Count, Exists, F, Model, OuterRef, QuerySet
 from django.db.models.functions import Coalesce, ExtractYear
 from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
@@ -20,10 +21,28 @@ from . import search, tallies
 from .folding import words
 from .models import Article, Country, NamedInLanguages, Partner, Partnership, Province, Topic, name_in_language
 
+# The SQL of each facet's choices (``choice_rows``), by the form and field they are for and by database.
+CHOICE_SQL: dict[tuple[str, tuple[str, ...], str], tuple[str, tuple[Any, ...]]] = {}
+
+
+def choice_rows(key: str, queryset: QuerySet, fields: tuple[str, ...]) -> list[dict[str, Any]]:
+    """``queryset.values(*fields)``, compiled by Django once per process under ``key``: the querysets of the
+    facets hold no value that changes between requests (no time, nothing from the request), and compiling them
+    cost more than running them. The fields are ids and text, which no database converts."""
+    database = queryset.db
+    compiled = CHOICE_SQL.get((key, fields, database))
+    if compiled is None:
+        compiler = queryset.values(*fields).query.get_compiler(using=database)
+        compiled = CHOICE_SQL[key, fields, database] = compiler.as_sql()
+    with connections[database].cursor() as cursor:
+        cursor.execute(*compiled)
+        columns = [column[0] for column in cursor.description]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
 
 class FacetChoices(ModelChoiceIterator):
     """A facet's choices read as plain rows (key and names), not model instances: building hundreds of instances
-    cost more than drawing them.
+    cost more than drawing them. ``key`` names the facet's queryset, whose SQL is compiled once (``choice_rows``).
 
     With a ``limit``, a facet with more rows than that offers only the ``limit`` with the most articles (given the
     other filters) and the chosen one: a list of 500 partners serves nobody and weighs 40 KB on every page."""
@@ -31,12 +50,14 @@ class FacetChoices(ModelChoiceIterator):
     def __init__(
         self,
         field: forms.ModelChoiceField,
+        key: str,
         label: Callable[[dict[str, Any]], str],
         counts: Callable[[], dict[int, int] | None] = lambda: None,
         chosen: Callable[[], Any] = lambda: None,
         limit: int | None = None,
     ) -> None:
         super().__init__(field)
+        self.key = key
         self.label = label
         self.counts = counts
         self.chosen = chosen
@@ -53,11 +74,7 @@ class FacetChoices(ModelChoiceIterator):
         ranked = sorted(with_articles, key=lambda pk: (-with_articles[pk], pk))
         offered = set(ranked[: self.limit])
         chosen = str(self.chosen() or "")
-        queryset = self.queryset
-        if self.limit and len(ranked) > self.limit:
-            # Every row with articles is a choice, and there are more than the limit: only those offered are read.
-            queryset = queryset.filter(Q(pk__in=offered) | Q(**{f"{key}__iexact": chosen}))
-        rows = list(queryset.values("pk", key, *names))
+        rows = choice_rows(self.key, self.queryset, ("pk", key, *names))
         if self.limit and len(rows) > self.limit and counts is not None:
             rows = [row for row in rows if row["pk"] in offered or str(row[key]).lower() == chosen.lower()]
         for row in rows:
@@ -183,6 +200,7 @@ class ArticleFilter(django_filters.FilterSet):
         for name in ("province", "country", "partner", "topic"):
             fields[name].widget.choices = FacetChoices(
                 fields[name],
+                f"articles-{name}",
                 self.facet_label(name),
                 counts=partial(self.facet_counts, name),
                 chosen=self.form[name].value,

@@ -311,7 +311,7 @@ class SearchForm(forms.Form):
         # Drawn from plain rows in Python, as the filters of /articles/ are: about a hundred options.
         for name in ("province", "country"):
             field = self.fields[name]
-            field.widget.choices = FacetChoices(field, row_name)
+            field.widget.choices = FacetChoices(field, f"search-{name}", row_name)
 
     def run(self, page_number: Any, per_page: int) -> search.Results:
         data = self.cleaned_data

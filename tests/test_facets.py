@@ -7,8 +7,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from newsroom.filters import FACET_LIMITS
-from newsroom.models import Status
+from newsroom.filters import CHOICE_SQL, FACET_LIMITS, ArticleFilter, choice_rows
+from newsroom.forms import SearchForm
+from newsroom.models import Article, Status
 
 from .factories import make_article, make_country, make_partner, make_province, make_topic
 
@@ -177,3 +178,27 @@ def test_a_facet_within_its_limit_offers_every_choice(client, many_partners, mon
         "Incheon (2)",
         "Suwon (0)",
     ]
+
+
+def test_facet_choices_are_the_rows_of_their_querysets(tagged):
+    form = ArticleFilter(None, queryset=Article.objects.all()).form
+    search_form = SearchForm({})
+    for key, field in [
+        *((f"articles-{name}", form.fields[name]) for name in ("province", "country", "partner", "topic")),
+        *((f"search-{name}", search_form.fields[name]) for name in ("province", "country")),
+    ]:
+        fields = ("pk", field.to_field_name, "name")
+        assert choice_rows(key, field.queryset, fields) == list(field.queryset.values(*fields))
+
+
+def test_facet_choices_are_compiled_once_then_only_run(client, tagged):
+    CHOICE_SQL.clear()
+    client.get("/articles/")
+    [topics] = [key for key in CHOICE_SQL if key[0] == "articles-topic"]
+    assert "newsroom_topic" in CHOICE_SQL[topics][0]
+    # What runs on the next request is the stored SQL, not a new compilation of the queryset.
+    CHOICE_SQL[topics] = ("SELECT 999 AS pk, 'gia' AS slug, 'Chủ đề giả' AS name", ())
+    try:
+        assert "Chủ đề giả (0)" in options(client.get("/articles/"), "topic")
+    finally:
+        CHOICE_SQL.clear()
