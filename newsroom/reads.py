@@ -53,7 +53,6 @@ def places_of(articles: list[Article]) -> dict[int, list[Place]]:
     places: dict[int, list[Place]] = {pk: [] for pk in article_ids}
     if not article_ids:
         return places
-    marks = ", ".join(["%s"] * len(article_ids))
     parts, targets = [], []
     for kind, (field, (slug, view, kwarg)) in enumerate(PLACE_KINDS.items()):
         targets.append((view, kwarg))
@@ -63,7 +62,7 @@ def places_of(articles: list[Article]) -> dict[int, list[Place]]:
         parts.append(
             f"SELECT link.article_id, {kind}, {slug}, tag.name, tag.name_en, tag.name_ko"
             f" FROM {links} link JOIN {m2m.related_model._meta.db_table} tag ON tag.id = link.{tag_column}"
-            f" WHERE link.article_id IN ({marks})"
+            f" WHERE link.article_id IN ({marks(len(article_ids))})"
         )
     database = articles[0]._state.db or router.db_for_read(Article)
     with connections[database].cursor() as cursor:
@@ -267,6 +266,7 @@ def read_rows(
 
 
 def marks(count: int) -> str:
+    """The placeholders of an IN list of ``count`` values."""
     return ", ".join(["%s"] * count)
 
 
@@ -287,6 +287,8 @@ def listed_partnerships(field: str, ids: Iterable[int]) -> list[Partnership]:
     filtered. Django took 2.7 ms to compile that five-table query for a province page, longer than PostgreSQL
     took to plan and run it."""
     ids = list(ids)
+    if not ids:
+        return []
     column = quote(Partnership._meta.get_field(field).column)
     return read_rows(Partnership, PARTNERSHIP_ROW_JOINED, f"row.{column} IN ({marks(len(ids))})", ids)
 
@@ -326,6 +328,8 @@ def listed_events(
     ``Event.objects.published().upcoming()`` (or ``past()``) with ``select_related``. Compiling that query took
     more than running it (2.3 of 4.1 ms), and home, province and country pages list events twice each."""
     ids = list(ids)
+    if place and not ids:
+        return []
     today = connections[router.db_for_read(Event)].ops.adapt_datefield_value(timezone.localdate())
     params = [*published_params(Event), today, *ids]
     where = event_list_where(when, place, len(ids))
@@ -379,6 +383,8 @@ def published_cards(offset: int, limit: int, tag: str | None = None, ids: Iterab
     as cards: ``Article.objects.published().for_list()`` (``.tagged(tag, ids)``) sliced. Compiling that query, with
     its subquery, took Django 1.9 ms on every list page."""
     ids = list(ids)
+    if tag and not ids:
+        return []
     params = [*published_params(Article), *ids, limit, offset]
     where = cards_where(tag, len(ids))
     return read_rows(Article, CARD_JOINED, where, params, omitted=CARD_OMITTED)
@@ -419,6 +425,7 @@ def provinces_by_name() -> list[Province]:
 
 @cache
 def with_content_where(with_articles: int) -> str:
+    """Countries among ``with_articles`` ids, or with a partner, or with a published event."""
     partners, events = quote(Partner._meta.db_table), quote(Event._meta.db_table)
     conditions = [
         f"EXISTS (SELECT 1 FROM {partners} partner WHERE partner.country_id = row.id)",
@@ -437,6 +444,7 @@ def countries_with_content(with_articles: Iterable[int]) -> list[Country]:
 
 
 def country_by_code(code: str) -> Country | None:
+    """The country with this ISO code (upper case), if there is one."""
     found = read_rows(Country, (), "row.code = %s", [code])
     return found[0] if found else None
 

@@ -1,4 +1,5 @@
-"""Public pages. Every one reads through the published querysets and runs a fixed number of queries."""
+"""Public pages. Every one reads through the published querysets, or their SQL in reads.py, and runs a fixed number
+of queries."""
 
 import math
 import re
@@ -22,14 +23,6 @@ from .exports import FORMATS, export_articles, export_partnerships
 from .filters import ArticleFilter, PartnershipFilter
 from .forms import SearchForm, SubmissionForm
 from .models import Article, Country, Event, Partner, Partnership, Province
-from .reads import (
-    PublishedCards,
-    listed_events,
-    listed_partnerships,
-    province_with_units,
-    published_cards,
-    read_page_relations,
-)
 
 # How many partners a country's page lists before linking to all of them.
 PARTNERS_SHOWN = 24
@@ -56,7 +49,7 @@ class DeepPaginator(Paginator):
 
     def page(self, number: int | str) -> Page:
         if not isinstance(self.object_list, QuerySet):
-            return super().page(number)  # a list that reads its own windows (PublishedCards)
+            return super().page(number)  # a list that reads its own windows (reads.PublishedCards)
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
@@ -67,7 +60,10 @@ class DeepPaginator(Paginator):
 
 
 def paginate(
-    request: HttpRequest, queryset: QuerySet | PublishedCards, per_page: int | None = None, count: int | None = None
+    request: HttpRequest,
+    queryset: QuerySet | reads.PublishedCards,
+    per_page: int | None = None,
+    count: int | None = None,
 ) -> Page:
     """The requested page of a list; a page number that is not a page is a 404, never a 500."""
     paginator = DeepPaginator(queryset, per_page or page_size(), count=count)
@@ -109,9 +105,9 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["latest_articles"] = published_cards(0, 10)
-        context["upcoming_events"] = listed_events("upcoming", limit=5)
-        context["recent_events"] = listed_events("past", limit=5)
+        context["latest_articles"] = reads.published_cards(0, 10)
+        context["upcoming_events"] = reads.listed_events("upcoming", limit=5)
+        context["recent_events"] = reads.listed_events("past", limit=5)
         context["provinces"] = caching.cached("current-units", current_units_with_counts)
         context["countries"] = caching.cached("countries-with-content", countries_with_content)
         return context
@@ -166,11 +162,11 @@ class ArticleListView(FilteredListMixin, ListView):
     def base_queryset(self) -> QuerySet:
         return published_articles()
 
-    def get_queryset(self) -> QuerySet | PublishedCards:
+    def get_queryset(self) -> QuerySet | reads.PublishedCards:
         """Unfiltered, the published list read a page at a time by SQL written once; its length is the sum of the
         stored yearly tallies the filter form shows anyway."""
         if not self.filterset.active():
-            return PublishedCards(sum(self.filterset.facets["year"].values()))
+            return reads.PublishedCards(sum(self.filterset.facets["year"].values()))
         return super().get_queryset()
 
     def export(self, queryset: QuerySet, export_format: str) -> HttpResponse:
@@ -201,7 +197,7 @@ class ArticleDetailView(PreviewMixin, DetailView):
             article = super().get_object(queryset)
         elif (article := reads.published_article(self.kwargs["slug"])) is None:
             raise Http404(_("Trang không tồn tại."))
-        read_page_relations(article)
+        reads.read_page_relations(article)
         return article
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -239,7 +235,7 @@ class ProvinceDetailView(DetailView):
     context_object_name = "province"
 
     def get_object(self, queryset: QuerySet | None = None) -> Province:
-        province = province_with_units(self.kwargs["slug"])
+        province = reads.province_with_units(self.kwargs["slug"])
         if province is None:
             raise Http404(_("Trang không tồn tại."))
         return province
@@ -251,10 +247,10 @@ class ProvinceDetailView(DetailView):
         # A unit's articles, its merged units' included, are its "unit" tally; an old unit's, its own.
         facet = "province" if province.merged_into_id else "unit"
         count = tallies.public_tallies(facet)[facet].get(province.pk, 0)
-        context["page_obj"] = paginate(self.request, PublishedCards(count, "provinces", family))
-        context["partnerships"] = listed_partnerships("province", family)
-        context["upcoming_events"] = listed_events("upcoming", "province", family)
-        context["past_events"] = listed_events("past", "province", family, limit=10)
+        context["page_obj"] = paginate(self.request, reads.PublishedCards(count, "provinces", family))
+        context["partnerships"] = reads.listed_partnerships("province", family)
+        context["upcoming_events"] = reads.listed_events("upcoming", "province", family)
+        context["past_events"] = reads.listed_events("past", "province", family, limit=10)
         context["breadcrumbs"] = [
             (reverse("newsroom:province-list"), _("Tỉnh, thành phố")),
             (None, province.localized_name),
@@ -299,13 +295,13 @@ class CountryDetailView(TemplateView):
         country = self.country
         context["country"] = country
         count = tallies.public_tallies("country")["country"].get(country.pk, 0)
-        context["page_obj"] = paginate(self.request, PublishedCards(count, "countries", [country.pk]))
+        context["page_obj"] = paginate(self.request, reads.PublishedCards(count, "countries", [country.pk]))
         # The first partners by name, then a link to all of them: Korea alone may have hundreds.
         partners = reads.partners_of(country, limit=PARTNERS_SHOWN + 1)
         context["partners"] = partners[:PARTNERS_SHOWN]
         context["more_partners"] = len(partners) > PARTNERS_SHOWN
-        context["upcoming_events"] = listed_events("upcoming", "country", [country.pk])
-        context["past_events"] = listed_events("past", "country", [country.pk], limit=10)
+        context["upcoming_events"] = reads.listed_events("upcoming", "country", [country.pk])
+        context["past_events"] = reads.listed_events("past", "country", [country.pk], limit=10)
         context["breadcrumbs"] = [(reverse("newsroom:country-list"), _("Quốc gia")), (None, country.localized_name)]
         return context
 
@@ -345,7 +341,7 @@ class PartnerDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         partner = self.object
         context["page_obj"] = paginate(self.request, published_articles().tagged("partners", [partner.pk]))
-        context["partnerships"] = listed_partnerships("partner", [partner.pk])
+        context["partnerships"] = reads.listed_partnerships("partner", [partner.pk])
         context["events"] = published_events().filter(partners=partner).order_by("-start_date")[:10]
         context["breadcrumbs"] = [(reverse("newsroom:partner-list"), _("Đối tác")), (None, partner.localized_name)]
         context["structured_data"] = [structured_data.organization(partner, self.request)]

@@ -282,3 +282,10 @@ def test_published_article_is_read_only_when_the_public_may_read_it():
     assert (values(read), values(read.cover_image)) == (values(expected), values(expected.cover_image))
     assert published_article("bai-hen-gio") is None
     assert published_article("bai-nhap") is None
+
+
+def test_reads_of_no_places_read_nothing():
+    make_article()
+    assert listed_partnerships("province", []) == []
+    assert listed_events("upcoming", "province", []) == []
+    assert published_cards(0, 20, "provinces", []) == []
