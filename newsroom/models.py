@@ -502,9 +502,13 @@ class Partner(NamedInLanguages, TranslatedContent, Searchable):
         return (self.slug,)
 
 
+# What a partnership row shows with it: its province (and the unit it is merged into), partner and partner's country.
+PARTNERSHIP_RELATED = ("province", "province__merged_into", "partner", "partner__country")
+
+
 class PartnershipQuerySet(SlugKeyedQuerySet):
     def with_related(self) -> PartnershipQuerySet:
-        return self.select_related("province", "province__merged_into", "partner", "partner__country")
+        return self.select_related(*PARTNERSHIP_RELATED)
 
 
 class Partnership(models.Model):
@@ -619,6 +623,10 @@ def same_day_in_year(day: datetime.date, year: int) -> datetime.date:
 # An event's last day: its end date, or its start date when it lasts one day. Indexed ("event_last_day"), so
 # that the few upcoming events are found without reading the past ones.
 LAST_DAY = Coalesce("end_date", "start_date")
+# The order of the events to come (soonest first) and of those gone (latest first).
+EVENT_ORDER = {"upcoming": ("start_date", "start_time", "pk"), "past": ("-start_date", "-start_time", "-pk")}
+# What an event in a list shows with it.
+EVENT_RELATED = ("province", "country", "image")
 
 
 class EventQuerySet(PublishableQuerySet):
@@ -629,14 +637,14 @@ class EventQuerySet(PublishableQuerySet):
     def upcoming(self, today: datetime.date | None = None) -> EventQuerySet:
         """Events whose last day (``LAST_DAY``) is today or later: one under way is upcoming until it is over."""
         today = today or timezone.localdate()
-        return self.alias(last_day=LAST_DAY).filter(last_day__gte=today).order_by("start_date", "start_time", "pk")
+        return self.alias(last_day=LAST_DAY).filter(last_day__gte=today).order_by(*EVENT_ORDER["upcoming"])
 
     def past(self, today: datetime.date | None = None) -> EventQuerySet:
         today = today or timezone.localdate()
-        return self.alias(last_day=LAST_DAY).filter(last_day__lt=today).order_by("-start_date", "-start_time", "-pk")
+        return self.alias(last_day=LAST_DAY).filter(last_day__lt=today).order_by(*EVENT_ORDER["past"])
 
     def with_related(self) -> EventQuerySet:
-        return self.select_related("province", "country", "image")
+        return self.select_related(*EVENT_RELATED)
 
 
 class Event(TranslatedContent, Searchable):
@@ -747,6 +755,10 @@ class Event(TranslatedContent, Searchable):
         return ", ".join(part for part in (self.place(), country) if part)
 
 
+# What an article card leaves in the database: the long texts (the body in every language) and search columns.
+CARD_DEFERRED = ("body", *in_every_language("body"), "search_title", "search_body")
+
+
 class ArticleQuerySet(PublishableQuerySet):
     def published(self) -> ArticleQuerySet:
         """What the public may see: published, and not scheduled for later."""
@@ -801,7 +813,7 @@ class ArticleQuerySet(PublishableQuerySet):
 
     def for_list(self) -> ArticleQuerySet:
         """What an article card shows but its places (``places_of``): the long texts stay in the database."""
-        return self.select_related("cover_image").defer("body", "body_vi", "search_title", "search_body")
+        return self.select_related("cover_image").defer(*CARD_DEFERRED)
 
 
 class Article(TranslatedContent, Searchable):

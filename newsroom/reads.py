@@ -18,7 +18,21 @@ from typing import NamedTuple, overload
 from django.db import connections, models, router
 from django.utils import timezone
 
-from .models import Article, Country, Event, NamedInLanguages, Partner, Partnership, Province, Status, slug_url
+from .models import (
+    CARD_DEFERRED,
+    EVENT_ORDER,
+    EVENT_RELATED,
+    PARTNERSHIP_RELATED,
+    Article,
+    Country,
+    Event,
+    NamedInLanguages,
+    Partner,
+    Partnership,
+    Province,
+    Status,
+    slug_url,
+)
 
 
 @dataclass(frozen=True)
@@ -277,10 +291,6 @@ def prefetched(instance: models.Model, name: str, rows: list[models.Model]) -> N
     instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
 
 
-# What a partnership row shows with it (``PartnershipQuerySet.with_related``).
-PARTNERSHIP_ROW_JOINED = ("province", "province__merged_into", "partner", "partner__country")
-
-
 def listed_partnerships(field: str, ids: Iterable[int]) -> list[Partnership]:
     """The partnerships of these provinces or partners (``field``), each with its province (and the unit it is
     merged into), partner and partner's country, in the model's order: ``Partnership.objects.with_related()``,
@@ -290,12 +300,7 @@ def listed_partnerships(field: str, ids: Iterable[int]) -> list[Partnership]:
     if not ids:
         return []
     column = quote(Partnership._meta.get_field(field).column)
-    return read_rows(Partnership, PARTNERSHIP_ROW_JOINED, f"row.{column} IN ({marks(len(ids))})", ids)
-
-
-# The events a page lists: when, in which order (``EventQuerySet.upcoming`` and ``past``), and with what.
-EVENT_LIST_ORDER = {"upcoming": ("start_date", "start_time", "pk"), "past": ("-start_date", "-start_time", "-pk")}
-EVENT_LIST_JOINED = ("province", "country", "image")
+    return read_rows(Partnership, PARTNERSHIP_RELATED, f"row.{column} IN ({marks(len(ids))})", ids)
 
 
 def published_event(alias: str) -> str:
@@ -333,7 +338,7 @@ def listed_events(
     today = connections[router.db_for_read(Event)].ops.adapt_datefield_value(timezone.localdate())
     params = [*published_params(Event), today, *ids]
     where = event_list_where(when, place, len(ids))
-    return read_rows(Event, EVENT_LIST_JOINED, where, params, EVENT_LIST_ORDER[when], limit)
+    return read_rows(Event, EVENT_RELATED, where, params, EVENT_ORDER[when], limit)
 
 
 def province_with_units(slug: str) -> Province | None:
@@ -347,9 +352,7 @@ def province_with_units(slug: str) -> Province | None:
     return province
 
 
-# What a card shows of an article (``ArticleQuerySet.for_list``): all but the long texts, with its photo. (For
-# "body" django-modeltranslation defers every language's column.)
-CARD_OMITTED = ("body", "body_vi", "body_en", "body_ko", "search_title", "search_body")
+# What a card shows of an article (``ArticleQuerySet.for_list``): all but the long texts, with its photo.
 CARD_JOINED = ("cover_image",)
 
 
@@ -387,7 +390,7 @@ def published_cards(offset: int, limit: int, tag: str | None = None, ids: Iterab
         return []
     params = [*published_params(Article), *ids, limit, offset]
     where = cards_where(tag, len(ids))
-    return read_rows(Article, CARD_JOINED, where, params, omitted=CARD_OMITTED)
+    return read_rows(Article, CARD_JOINED, where, params, omitted=CARD_DEFERRED)
 
 
 class PublishedCards(Sequence[Article]):

@@ -41,12 +41,6 @@ class DeepPaginator(Paginator):
     scan) costs a few milliseconds at any depth, and the outer query reads just the 20 rows it shows.
     """
 
-    def __init__(self, *args: Any, count: int | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if count is not None:
-            # Known from the stored tallies: no COUNT over every matching article.
-            self.count = count
-
     def page(self, number: int | str) -> Page:
         if not isinstance(self.object_list, QuerySet):
             return super().page(number)  # a list that reads its own windows (reads.PublishedCards)
@@ -59,14 +53,10 @@ class DeepPaginator(Paginator):
         return self._get_page(rows, number, self)
 
 
-def paginate(
-    request: HttpRequest,
-    queryset: QuerySet | reads.PublishedCards,
-    per_page: int | None = None,
-    count: int | None = None,
-) -> Page:
-    """The requested page of a list; a page number that is not a page is a 404, never a 500."""
-    paginator = DeepPaginator(queryset, per_page or page_size(), count=count)
+def paginate(request: HttpRequest, queryset: QuerySet | reads.PublishedCards, per_page: int | None = None) -> Page:
+    """The requested page of a list; a page number that is not a page is a 404, never a 500. A list of cards knows
+    its length from the stored tallies (``reads.PublishedCards``): no COUNT over every matching article."""
+    paginator = DeepPaginator(queryset, per_page or page_size())
     try:
         return paginator.page(request.GET.get("page") or 1)
     except InvalidPage as error:
