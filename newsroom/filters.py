@@ -10,6 +10,7 @@ import django_filters
 from django import forms
 from django.db import connections
 from django.db.models import Count, Exists, F, Model, OuterRef, QuerySet
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, ExtractYear
 from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
@@ -214,7 +215,7 @@ class ArticleFilter(django_filters.FilterSet):
         terms = words(search.clean_query(value))[: search.MAX_WORDS]
         if not terms:
             return queryset
-        return queryset.filter(pk__in=search.article_matches(terms, search.Narrowing()).values("pk"))
+        return queryset.filter(pk__in=RawSQL(*search.matching_article_ids(terms)))
 
     def filter_province(self, queryset: QuerySet, name: str, value: Province) -> QuerySet:
         return queryset.for_province(value)

@@ -315,6 +315,6 @@ class SearchForm(forms.Form):
 
     def run(self, page_number: Any, per_page: int) -> search.Results:
         data = self.cleaned_data
-        kinds = [data["type"]] if data["type"] else list(search.MATCHERS)
+        kinds = [data["type"]] if data["type"] else list(search.Kind)
         narrowing = search.Narrowing(province=data["province"], country=data["country"])
         return search.search(data["q"], kinds, narrowing, page_number, per_page)

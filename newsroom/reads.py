@@ -10,12 +10,13 @@ queryset it stands for, value by value, on both databases.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import NamedTuple, overload
 
 from django.db import connections, models, router
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
 from .models import (
@@ -221,7 +222,7 @@ def read_instances(
     converters = []
     for index, field in enumerate(field for each in fields for field in each):
         column = field.get_col(field.model._meta.db_table)
-        if found := connection.ops.get_db_converters(column) + field.get_db_converters(connection):
+        if found := column_converters(field, connection):
             converters.append((index, found, column))
     instances = []
     for row in rows:
@@ -241,6 +242,26 @@ def read_instances(
                 join.foreign_key.set_cached_value(parent, target)
         instances.append(instance)
     return instances
+
+
+def column_converters(field: models.Field, connection: BaseDatabaseWrapper) -> list[Callable]:
+    """What Django's compiler passes a value of ``field`` through as it reads it from this database."""
+    column = field.get_col(field.model._meta.db_table)
+    return connection.ops.get_db_converters(column) + field.get_db_converters(connection)
+
+
+def converter(field: models.Field, database: str) -> Callable[[object], object]:
+    """A value of ``field`` as read from ``database`` (text, on SQLite) as Django's compiler would make it."""
+    connection = connections[database]
+    column = field.get_col(field.model._meta.db_table)
+    found = column_converters(field, connection)
+
+    def convert(value: object) -> object:
+        for each in found:
+            value = each(value, column, connection)
+        return value
+
+    return convert
 
 
 @cache

@@ -81,6 +81,17 @@ def test_title_matches_rank_above_newer_body_matches(client):
     assert titles(search(client, q="suwon")) == ["Tin cũ về Suwon", "Tin mới"]
 
 
+def test_a_title_holding_every_word_in_any_order_ranks_first(client):
+    old = timezone.now() - datetime.timedelta(days=30)
+    make_article("Đoàn Suwon thăm Hải Dương", body="Nội dung.", published_at=old)
+    make_article("Hải Dương đón khách", body="Đoàn Suwon đến thăm.", published_at=timezone.now())
+    make_article("Tin Suwon", body="Đoàn đến Hải Dương.", published_at=timezone.now())
+    make_article("Tin Phaisuwon Haiduong", body="Suwon và Hải Dương.", published_at=timezone.now())
+    ranked = titles(search(client, q="hai duong suwon"))
+    assert ranked[0] == "Đoàn Suwon thăm Hải Dương"
+    assert set(ranked[1:]) == {"Hải Dương đón khách", "Tin Suwon", "Tin Phaisuwon Haiduong"}
+
+
 def test_among_body_matches_the_newest_comes_first(client):
     make_article("Tin cũ", body="Đoàn Suwon.", published_at=timezone.now() - datetime.timedelta(days=30))
     make_article("Tin mới", body="Đoàn Suwon.", published_at=timezone.now() - datetime.timedelta(hours=1))
