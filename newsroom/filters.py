@@ -330,10 +330,11 @@ def province_counts(articles: QuerySet) -> dict[int, int]:
 
 
 def year_counts(articles: QuerySet) -> dict[int, int]:
-    """Published articles per year; unfiltered, an index-only scan of the public order index."""
-    public = Article.objects.published()
+    """Published articles per year; unfiltered, an index-only scan of the public order index. Filtered, the
+    filters and the published condition on the same rows, so that PostgreSQL can start from the few filtered ids
+    rather than match the whole public index against them (a province: 14.5 → 11.5 ms; a search: 45 → 29 ms)."""
     rows = (
-        (public.filter(pk__in=articles.values("pk")) if articles.query.has_filters() else public)
+        articles.published()
         .annotate(year=ExtractYear("published_at"))
         .values("year")
         .annotate(total=Count("pk"))

@@ -785,14 +785,16 @@ class ArticleQuerySet(PublishableQuerySet):
     def public_links(self, field: str) -> models.QuerySet:
         """The rows of a tag field's table that tie a published article of this queryset to a tag.
 
-        Counted as "all rows but those of hidden articles": the hidden ones are few, so PostgreSQL hashes a few
-        thousand ids instead of every published one (25 ms instead of 130 ms per count at 100,000 articles).
+        Of every article, counted as "all rows but those of hidden articles": the hidden ones are few, so
+        PostgreSQL hashes a few thousand ids instead of every published one (25 ms instead of 130 ms per count at
+        100,000 articles). Of a filtered queryset, the rows of its published articles: PostgreSQL then starts from
+        the filtered ids and reads only their links (a province and a year: 35 → 5 ms per count), where excluding
+        the hidden ones first read every link.
         """
         through = self.model._meta.get_field(field).remote_field.through
-        links = through.objects.exclude(article_id__in=Article.objects.hidden().values("pk"))
         if self.query.has_filters():
-            links = links.filter(article_id__in=self.values("pk"))
-        return links
+            return through.objects.filter(article_id__in=self.published().values("pk"))
+        return through.objects.exclude(article_id__in=Article.objects.hidden().values("pk"))
 
     def count_by_tag(self, field: str) -> dict[int, int]:
         """How many published articles of this queryset carry each row of a tag field, in one grouped query."""

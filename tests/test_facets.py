@@ -6,10 +6,11 @@ import re
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from newsroom.filters import CHOICE_SQL, FACET_LIMITS, ArticleFilter, choice_rows
 from newsroom.forms import SearchForm
-from newsroom.models import Article, Status
+from newsroom.models import Article, Country, Province, Status
 
 from .factories import make_article, make_country, make_partner, make_province, make_topic
 
@@ -78,6 +79,23 @@ def test_counts_follow_the_other_filters(client, tagged):
     response = client.get("/articles/?country=kr")
     assert options(response, "province") == ["Tất cả", "Hải Dương (2)", "Hải Phòng (2)", "Quảng Trị (0)"]
     assert options(response, "year") == ["Tất cả", "2025 (1)", "2023 (1)"]
+
+
+def test_filtered_counts_leave_out_drafts_and_scheduled_articles(client, tagged):
+    korea = Country.objects.get(code="KR")
+    hai_phong = Province.objects.get(name="Hải Phòng")
+    make_article("Bản nháp", provinces=[hai_phong], countries=[korea], status=Status.DRAFT)
+    tomorrow = timezone.now() + datetime.timedelta(days=1)
+    make_article("Hẹn giờ", provinces=[hai_phong], countries=[korea], published_at=tomorrow)
+    response = client.get("/articles/?province=hai-phong")
+    assert options(response, "country") == ["Tất cả", "Hàn Quốc (2)", "Nhật Bản (1)"]
+    assert options(response, "year") == ["Tất cả", "2025 (2)", "2023 (1)"]
+    assert options(client.get("/articles/?country=kr"), "province") == [
+        "Tất cả",
+        "Hải Dương (2)",
+        "Hải Phòng (2)",
+        "Quảng Trị (0)",
+    ]
 
 
 def test_a_facet_ignores_its_own_filter_so_other_choices_stay_visible(client, tagged):
