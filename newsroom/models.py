@@ -866,6 +866,8 @@ class Article(TranslatedContent, Searchable):
         indexes = [
             models.Index(fields=["status", "-published_at", "-id"], name="article_public_order"),
             models.Index(Lower("title"), name="article_title_lower"),
+            # The sitemap's "last changed": the newest edit of a published article, read from the top of this index.
+            models.Index(fields=["-updated_at"], name="article_last_edit"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -44,7 +44,7 @@ def test_api_answers_in_the_language_the_client_asks_for(client):
 
 def test_sitemap_names_every_language_of_a_page(client):
     article = make_article("Tin ba thứ tiếng")
-    root = ET.fromstring(client.get("/sitemap.xml").content)
+    root = ET.fromstring(client.get("/sitemap-articles.xml").content)
     locations = [loc.text.removeprefix("http://testserver") for loc in root.findall("sm:url/sm:loc", SITEMAP_NS)]
     for prefix in ("", "/en", "/ko"):
         assert f"{prefix}{article.get_absolute_url()}" in locations

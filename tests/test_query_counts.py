@@ -113,6 +113,8 @@ def data_paths(world: World) -> list[str]:
         "/events.ics",
         f"{world.event.get_absolute_url()}calendar.ics",
         "/sitemap.xml",
+        "/sitemap-articles.xml",
+        "/sitemap-partners.xml",
         "/articles/?format=csv",
         "/articles/?country=kr&province=hai-phong&topic=hop-tac&format=json",
         "/partnerships/?format=csv",

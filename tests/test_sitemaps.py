@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from newsroom.models import Article, Status
+from newsroom.sitemaps import TranslatedSitemap
 
 from .factories import make_article, make_country, make_event, make_partner, make_province
 
@@ -15,16 +16,52 @@ pytestmark = pytest.mark.django_db
 NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
 
-def sitemap_entries(client) -> dict[str, str | None]:
+def local(address: str) -> str:
+    return address.removeprefix("http://testserver")
+
+
+def sitemap_pages(client) -> list[str]:
+    """The sitemaps the index at /sitemap.xml names, as a crawler finds them."""
     response = client.get("/sitemap.xml")
     assert response.status_code == 200
+    return [local(loc.text) for loc in ET.fromstring(response.content).findall("sm:sitemap/sm:loc", NS)]
+
+
+def page_entries(client, path: str) -> list[tuple[str, str | None]]:
+    response = client.get(path)
+    assert response.status_code == 200
     root = ET.fromstring(response.content)
-    return {
-        url.findtext("sm:loc", namespaces=NS).removeprefix("http://testserver"): url.findtext(
-            "sm:lastmod", namespaces=NS
-        )
+    return [
+        (local(url.findtext("sm:loc", namespaces=NS)), url.findtext("sm:lastmod", namespaces=NS))
         for url in root.findall("sm:url", NS)
-    }
+    ]
+
+
+def sitemap_entries(client) -> dict[str, str | None]:
+    """Every entry of every sitemap the index names."""
+    return dict(entry for path in sitemap_pages(client) for entry in page_entries(client, path))
+
+
+def test_the_index_names_a_sitemap_per_section(client):
+    make_article("Tin")
+    assert sitemap_pages(client) == [
+        f"/sitemap-{section}.xml"
+        for section in ("sections", "articles", "events", "provinces", "countries", "partners")
+    ]
+
+
+def test_a_long_section_is_split_into_pages_that_list_each_article_once_in_each_language(client, monkeypatch):
+    monkeypatch.setattr(TranslatedSitemap, "limit", 4)
+    articles = [
+        make_article(f"Tin {number}", published_at=timezone.now() - datetime.timedelta(days=number))
+        for number in range(3)
+    ]
+    pages = [path for path in sitemap_pages(client) if path.startswith("/sitemap-articles.xml")]
+    assert pages == ["/sitemap-articles.xml", "/sitemap-articles.xml?p=2", "/sitemap-articles.xml?p=3"]
+    listed = [location for path in pages for location, _ in page_entries(client, path)]
+    assert [len(page_entries(client, path)) for path in pages] == [4, 4, 1]
+    assert listed == [f"{prefix}{article.get_absolute_url()}" for article in articles for prefix in ("", "/en", "/ko")]
+    assert client.get("/sitemap-articles.xml?p=4").status_code == 404
 
 
 def test_sitemap_lists_published_content_with_lastmod(client):
