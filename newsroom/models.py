@@ -646,6 +646,15 @@ class EventQuerySet(PublishableQuerySet):
     def with_related(self) -> EventQuerySet:
         return self.select_related(*EVENT_RELATED)
 
+    def for_calendar(self, past: int, today: datetime.date | None = None) -> EventQuerySet:
+        """Every event to come, and the ``past`` latest gone (with any other that began the same day as the oldest
+        of them): what a calendar subscription follows, whose size no longer grows with the archive."""
+        today = today or timezone.localdate()
+        oldest_kept = self.past(today).values("start_date")[past - 1 : past]
+        return self.alias(last_day=LAST_DAY).filter(
+            Q(last_day__gte=today) | Q(start_date__gte=Coalesce(models.Subquery(oldest_kept), datetime.date.min))
+        )
+
 
 class Event(TranslatedContent, Searchable):
     """Something that happens on a given day: a visit, a ceremony, a seminar.

@@ -451,9 +451,13 @@ def calendar_response(events: QuerySet, request: HttpRequest, name: str, filenam
     return response
 
 
+# How many past events /events.ics keeps besides those to come: at 100,000 articles it held all 2,500 (1 s to draw).
+CALENDAR_PAST_EVENTS = 100
+
+
 @require_GET
 def events_calendar(request: HttpRequest) -> HttpResponse:
-    events = published_events().order_by("start_date", "pk")
+    events = published_events().for_calendar(CALENDAR_PAST_EVENTS).order_by("start_date", "pk")
     return calendar_response(events, request, gettext("Sự kiện hợp tác địa phương"), "su-kien.ics")
 
 

@@ -5,7 +5,9 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
+from django.utils import timezone
 
+from newsroom import views
 from newsroom.models import Status
 
 from .factories import make_country, make_event, make_province
@@ -26,6 +28,19 @@ def test_calendar_lists_published_events_only(client):
     calendar = parse(client, "/events.ics")
     assert calendar["VERSION"] == "2.0" and calendar["PRODID"]
     assert [str(event["SUMMARY"]) for event in calendar.walk("VEVENT")] == ["Lễ ra mắt"]
+
+
+def test_calendar_keeps_every_event_to_come_and_only_the_latest_past_ones(client, monkeypatch):
+    monkeypatch.setattr(views, "CALENDAR_PAST_EVENTS", 2)
+    today = timezone.localdate()
+    for title, days_ago in [("Cũ nhất", 300), ("Cũ", 200), ("Mới qua", 100)]:
+        make_event(title, start_date=today - datetime.timedelta(days=days_ago))
+    make_event("Sắp tới", start_date=today + datetime.timedelta(days=10))
+    make_event(
+        "Đang diễn ra", start_date=today - datetime.timedelta(days=400), end_date=today + datetime.timedelta(days=5)
+    )
+    titles = [str(event["SUMMARY"]) for event in parse(client, "/events.ics").walk("VEVENT")]
+    assert titles == ["Đang diễn ra", "Cũ", "Mới qua", "Sắp tới"]
 
 
 def test_day_without_an_hour_is_an_all_day_event(client):
