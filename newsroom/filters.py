@@ -269,13 +269,23 @@ class ArticleFilter(django_filters.FilterSet):
             return {}
         if not self.active():
             return unfiltered_facets()
-        return {
-            "province": province_counts(self.filtered_except("province")),
-            "country": self.filtered_except("country").count_by_tag("countries"),
-            "partner": self.filtered_except("partner").count_by_tag("partners"),
-            "topic": self.filtered_except("topic").count_by_tag("topics"),
-            "year": year_counts(self.filtered_except("year")),
+        counters: dict[str, Callable[[QuerySet], dict[Any, int]]] = {
+            "province": province_counts,
+            "country": lambda articles: articles.count_by_tag("countries"),
+            "partner": lambda articles: articles.count_by_tag("partners"),
+            "topic": lambda articles: articles.count_by_tag("topics"),
+            "year": year_counts,
         }
+        counts, stored = {}, None
+        for facet, count in counters.items():
+            articles = self.filtered_except(facet)
+            if articles.query.has_filters():
+                counts[facet] = count(articles)
+            else:
+                # Only this facet's own filter is on: its counts are those of every article, already tallied.
+                stored = stored or unfiltered_facets()
+                counts[facet] = stored[facet]
+        return counts
 
     def year_choices(self) -> list[tuple[Any, str]]:
         """The years that have articles, newest first, with their counts, and the chosen year even without any."""
