@@ -211,11 +211,19 @@ class ArticleFilter(django_filters.FilterSet):
         fields["year"].widget = FacetSelect(choices=self.year_choices)
 
     def filter_text(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        """The same matching as /search/: any case, with or without diacritics, place names included."""
+        """The same matching as /search/: any case, with or without diacritics, place names included. The places
+        and partners the words name are read once per request, though each facet's count filters again."""
         terms = words(search.clean_query(value))[: search.MAX_WORDS]
         if not terms:
             return queryset
-        return queryset.filter(pk__in=RawSQL(*search.matching_article_ids(terms)))
+        if value not in self.text_matches:
+            self.text_matches[value] = search.matching_article_ids(terms)
+        return queryset.filter(pk__in=RawSQL(*self.text_matches[value]))
+
+    @cached_property
+    def text_matches(self) -> dict[str, search.Clause]:
+        """The SELECT of the articles a keyword finds, by keyword: made once per request."""
+        return {}
 
     def filter_province(self, queryset: QuerySet, name: str, value: Province) -> QuerySet:
         return queryset.for_province(value)

@@ -207,8 +207,8 @@ class Narrowing:
 
 @dataclass
 class Links:
-    """The ids (as SQL: a list, or a SELECT) of the provinces, countries and partners the words name: what tags a
-    result. The provinces bring the units merged into them."""
+    """The ids (as SQL: a list of placeholders and their values) of the provinces, countries and partners the words
+    name: what tags a result. The provinces bring the units merged into them."""
 
     provinces: Clause | None
     countries: Clause | None
@@ -220,12 +220,19 @@ class Links:
 
     @classmethod
     def named_by(cls, matching: Words) -> Links:
-        """The places and partners as SELECTs, for a query that does not read them first (the /articles/ filter)."""
+        """The places and partners the words name, read in one query (for the /articles/ filter, which shows none).
+        As lists of ids PostgreSQL knows how few they are; as subqueries it planned for thousands of articles and
+        hashed them all (a count for "suwon": 21 ms)."""
         selects = []
-        for model in (Province, Country, Partner):
+        for index, model in enumerate((Province, Country, Partner)):
             found = matching.found(model, "named")
-            selects.append((f"SELECT named.id FROM {table(model)} named WHERE {found[0]}", found[1]))
-        return cls(*selects)
+            selects.append((f"SELECT {index}, named.id FROM {table(model)} named WHERE {found[0]}", found[1]))
+        ids: tuple[list[int], list[int], list[int]] = ([], [], [])
+        with connections[router.db_for_read(Province)].cursor() as cursor:
+            cursor.execute(*joined(" UNION ALL ", selects))
+            for index, pk in cursor.fetchall():
+                ids[index].append(pk)
+        return cls.of_ids(*ids)
 
 
 def published_articles(narrowing: Narrowing) -> Callable[[str], Clause]:

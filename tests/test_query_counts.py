@@ -229,3 +229,13 @@ def test_draft_event_preview_query_count_does_not_grow_with_items(client, roles)
         draft.partners.add(make_partner(country=world.korea))
         make_article(events=[draft], provinces=[world.unit], countries=[world.korea])
     assert count_queries(client, draft.get_absolute_url()) == small
+
+
+def test_a_keyword_filter_reads_the_names_it_matches_once(client):
+    """Each facet's count filters by the keyword again; the places and partners it names are read only once."""
+    world = World()
+    world.add_everything(5)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/articles/?q=suwon").status_code == 200
+    name_reads = [query for query in captured if 'FROM "newsroom_province" named' in query["sql"]]
+    assert len(name_reads) == 1
