@@ -17,6 +17,7 @@ from typing import NamedTuple, overload
 
 from django.db import connections, models, router
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models.expressions import Col
 from django.utils import timezone
 
 from .models import (
@@ -221,8 +222,8 @@ def read_instances(
     names = [[field.attname for field in each] for each in fields]
     converters = []
     for index, field in enumerate(field for each in fields for field in each):
-        column = field.get_col(field.model._meta.db_table)
-        if found := column_converters(field, connection):
+        found, column = converters_of(field, connection)
+        if found:
             converters.append((index, found, column))
     instances = []
     for row in rows:
@@ -244,17 +245,17 @@ def read_instances(
     return instances
 
 
-def column_converters(field: models.Field, connection: BaseDatabaseWrapper) -> list[Callable]:
-    """What Django's compiler passes a value of ``field`` through as it reads it from this database."""
+def converters_of(field: models.Field, connection: BaseDatabaseWrapper) -> tuple[list[Callable], Col]:
+    """What Django's compiler passes a value of ``field`` through as it reads it from this database, and the
+    column they are given."""
     column = field.get_col(field.model._meta.db_table)
-    return connection.ops.get_db_converters(column) + field.get_db_converters(connection)
+    return connection.ops.get_db_converters(column) + field.get_db_converters(connection), column
 
 
 def converter(field: models.Field, database: str) -> Callable[[object], object]:
     """A value of ``field`` as read from ``database`` (text, on SQLite) as Django's compiler would make it."""
     connection = connections[database]
-    column = field.get_col(field.model._meta.db_table)
-    found = column_converters(field, connection)
+    found, column = converters_of(field, connection)
 
     def convert(value: object) -> object:
         for each in found:
