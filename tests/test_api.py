@@ -170,3 +170,18 @@ def test_api_query_count_does_not_grow_with_items(client, path, django_assert_ma
     with django_assert_max_num_queries(10):
         response = client.get(path)
     assert len(response.json()["results"]) == 20
+
+
+def test_article_pages_follow_the_list_order_to_the_last_page(client):
+    now = timezone.now()
+    for number in range(5):
+        make_article(f"Tin {number}", published_at=now - datetime.timedelta(hours=number))
+    pages = [client.get("/api/articles/", {"page_size": 2, "page": number}).json() for number in (1, 2, 3)]
+    assert [[item["title"] for item in page["results"]] for page in pages] == [
+        ["Tin 0", "Tin 1"],
+        ["Tin 2", "Tin 3"],
+        ["Tin 4"],
+    ]
+    assert {page["count"] for page in pages} == {5}
+    assert pages[2]["next"] is None
+    assert client.get("/api/articles/", {"page_size": 2, "page": 4}).status_code == 404
