@@ -11,8 +11,9 @@ import reversion
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
-from django.db import models
-from django.db.models import Count, Q, QuerySet
+from django.db import connection, models
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -22,7 +23,7 @@ from django.utils.html import format_html, format_html_join
 from modeltranslation.admin import TranslationAdmin
 from reversion_compare.admin import CompareVersionAdmin
 
-from . import moderation
+from . import moderation, search
 from .admin_images import ImageAdminBase, thumbnail
 from .folding import words
 from .forms import PublicationForm, RejectionForm
@@ -62,17 +63,40 @@ def admin_link(obj: object, label: str | None = None) -> str:
 
 class FoldedSearchMixin:
     """Admin search and autocomplete that also match the folded columns: "hai duong" finds "Hải Dương",
-    "pusan" finds Busan by its other names, whatever the case or the diacritics typed."""
+    "pusan" finds Busan by its other names, whatever the case or the diacritics typed.
+
+    On PostgreSQL a table of many rows (``indexed_search``) is searched through its indexes instead: the stored
+    full-text vector (every word at the start of a word, as on the site) and the trigram index of its titles
+    (every word anywhere in a title), with Django's own search kept for the few short fields outside the folded
+    text (``unfolded_search_fields``). Django's search read every article's body in three languages four times
+    per search (the list, its count and the date hierarchy's two): 4.2 s at 100,000 articles."""
+
+    indexed_search = False
+    unfolded_search_fields: tuple[str, ...] = ()
 
     def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str) -> tuple[QuerySet, bool]:
-        matched, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         terms = words(search_term)
+        if self.indexed_search and terms and connection.vendor == "postgresql":
+            found = search.edited_ids(self.model, terms, search_term.split(), self.unfolded_search_fields)
+            return queryset.filter(pk__in=RawSQL(*found)), False
+        matched, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         if not terms:
             return matched, may_have_duplicates
         condition = Q()
         for term in terms:
             condition &= Q(search_title__contains=term) | Q(search_body__contains=term)
         return queryset.filter(Q(pk__in=matched.values("pk")) | condition), may_have_duplicates
+
+
+class TaggingOnlyFieldListFilter(admin.RelatedFieldListFilter):
+    """The tags of a many-to-many field (an article's provinces, countries) that tag at least one record, found by
+    one probe of the links' index per tag: Django's RelatedOnlyFieldListFilter joins every record with its links,
+    50 ms per filter on each changelist at 100,000 articles."""
+
+    def field_choices(self, field: models.Field, request: HttpRequest, model_admin: admin.ModelAdmin) -> list:
+        links = field.remote_field.through.objects.filter(**{field.m2m_reverse_field_name(): OuterRef("pk")})
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        return field.get_choices(include_blank=False, limit_choices_to=Q(Exists(links)), ordering=ordering)
 
 
 class HistoryAdmin(CompareVersionAdmin):
@@ -234,6 +258,7 @@ class EventAdmin(FoldedSearchMixin, PublicationAdmin):
     list_display = ["image_thumbnail", "title", "kind", "status", "public_state", "start_date", "province", "country"]
     list_filter = ["status", "kind", ("province", admin.RelatedOnlyFieldListFilter), "country"]
     search_fields = ["title", "venue", "description"]
+    indexed_search = True
     date_hierarchy = "start_date"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["province", "country", "partners", "image"]
@@ -286,12 +311,14 @@ class ArticleAdmin(FoldedSearchMixin, PublicationAdmin):
     list_filter = [
         "status",
         "language",
-        ("provinces", admin.RelatedOnlyFieldListFilter),
-        ("countries", admin.RelatedOnlyFieldListFilter),
+        ("provinces", TaggingOnlyFieldListFilter),
+        ("countries", TaggingOnlyFieldListFilter),
         "topics",
         "published_at",
     ]
     search_fields = ["title", "lead", "body", "byline", "source_name"]
+    indexed_search = True
+    unfolded_search_fields = ("byline", "source_name")
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["provinces", "countries", "partners", "events", "topics", "cover_image"]

@@ -877,6 +877,8 @@ class Article(TranslatedContent, Searchable):
             models.Index(Lower("title"), name="article_title_lower"),
             # The sitemap's "last changed": the newest edit of a published article, read from the top of this index.
             models.Index(fields=["-updated_at"], name="article_last_edit"),
+            # The admin's list, every status newest first (the public lists have their own, by status first).
+            models.Index(fields=["-published_at", "-id"], name="article_newest"),
         ]
         constraints = [
             models.CheckConstraint(

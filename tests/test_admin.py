@@ -204,6 +204,39 @@ def test_changelist_search_ignores_diacritics(admin_client):
     assert "Đoàn Đà Nẵng thăm Busan" in page
 
 
+def changelist_titles(admin_client, query: str) -> list[str]:
+    response = admin_client.get(reverse("admin:newsroom_article_changelist"), {"q": query})
+    return sorted(article.title for article in response.context["cl"].result_list)
+
+
+def test_changelist_search_finds_words_of_the_text_inside_titles_and_in_the_credits(admin_client):
+    make_article("Đoàn Đà Nẵng thăm Busan", body="Hội thảo về cảng biển.", status=Status.DRAFT)
+    make_article("Tin Quảng Trị", byline="Nguyễn Văn An", source_name="Báo Quảng Trị")
+    make_article("Tin khác")
+    assert changelist_titles(admin_client, "hoi thao") == ["Đoàn Đà Nẵng thăm Busan"]
+    assert changelist_titles(admin_client, "usan") == ["Đoàn Đà Nẵng thăm Busan"]
+    assert changelist_titles(admin_client, "Nguyễn Văn") == ["Tin Quảng Trị"]
+    assert changelist_titles(admin_client, "Báo Quảng") == ["Tin Quảng Trị"]
+    assert changelist_titles(admin_client, "thảo khác") == []
+    for wildcard in ("_", "%", "\\"):  # taken literally, as Django's own search takes them
+        assert changelist_titles(admin_client, wildcard) == []
+
+
+def test_changelist_place_filters_offer_only_places_that_tag_an_article(admin_client):
+    korea = make_country("KR")
+    make_country("JP", name="Nhật Bản", name_en="Japan", name_ko="일본")
+    hai_phong = make_province("Hải Phòng")
+    make_province("Quảng Trị")
+    make_article("Tin Hải Phòng", provinces=[hai_phong], countries=[korea], status=Status.DRAFT)
+    response = admin_client.get(reverse("admin:newsroom_article_changelist"))
+    offered = {
+        spec.title: [choice["display"] for choice in spec.choices(response.context["cl"])][1:]
+        for spec in response.context["cl"].filter_specs
+        if spec.field_path in ("provinces", "countries")
+    }
+    assert list(offered.values()) == [["Hải Phòng", "-"], ["Hàn Quốc", "-"]]  # "-": those with none
+
+
 @pytest.mark.parametrize(("zone", "saved"), [("Asia/Seoul", True), ("GMT+9", False)])
 def test_event_form_takes_only_an_iana_time_zone(admin_client, content, zone, saved):
     event = content["event"]
