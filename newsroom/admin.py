@@ -20,6 +20,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.text import smart_split, unescape_string_literal
 from modeltranslation.admin import TranslationAdmin
 from reversion_compare.admin import CompareVersionAdmin
 
@@ -61,6 +62,14 @@ def admin_link(obj: object, label: str | None = None) -> str:
     return format_html('<a href="{}">{}</a>', url, label or str(obj))
 
 
+def search_bits(search_term: str) -> list[str]:
+    """The bits Django's admin search matches one by one: words, or "quoted phrases"."""
+    return [
+        unescape_string_literal(bit) if bit.startswith(('"', "'")) and bit[0] == bit[-1] else bit
+        for bit in smart_split(search_term)
+    ]
+
+
 class FoldedSearchMixin:
     """Admin search and autocomplete that also match the folded columns: "hai duong" finds "Hải Dương",
     "pusan" finds Busan by its other names, whatever the case or the diacritics typed.
@@ -77,7 +86,7 @@ class FoldedSearchMixin:
     def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str) -> tuple[QuerySet, bool]:
         terms = words(search_term)
         if self.indexed_search and terms and connection.vendor == "postgresql":
-            found = search.edited_ids(self.model, terms, search_term.split(), self.unfolded_search_fields)
+            found = search.edited_ids(self.model, terms, search_bits(search_term), self.unfolded_search_fields)
             return queryset.filter(pk__in=RawSQL(*found)), False
         matched, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         if not terms:

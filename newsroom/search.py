@@ -291,9 +291,9 @@ def edited_ids(model: type[Model], terms: list[str], typed: list[str], unfolded:
     of a word of their text (the stored vector's index) or anywhere in their titles or names (the trigram index
     serves LIKE), or, as Django's admin search matches, each ``typed`` bit anywhere in one of the ``unfolded``
     fields. One SELECT each, joined by UNION: an OR of them in one WHERE read every row."""
-    matching = Words(terms)
+    matching, like = Words(terms), connections[router.db_for_read(model)].ops.prep_for_like_query
     spelled = matching.spelled("found")
-    inside = joined(" AND ", [("found.search_title LIKE %s", [f"%{like_escaped(term)}%"]) for term in terms])
+    inside = joined(" AND ", [("found.search_title LIKE %s", [f"%{like(term)}%"]) for term in terms])
     selects = [
         (f"SELECT found.id FROM {table(model)} found WHERE {spelled[0]}", spelled[1]),
         (f"SELECT found.id FROM {table(model)} found WHERE {inside[0]}", inside[1]),
@@ -301,17 +301,11 @@ def edited_ids(model: type[Model], terms: list[str], typed: list[str], unfolded:
     if unfolded and typed:
         columns = [quote(model._meta.get_field(name).column) for name in unfolded]
         each_bit = [
-            joined(" OR ", [(f"found.{column} ILIKE %s", [f"%{like_escaped(bit)}%"]) for column in columns])
-            for bit in typed
+            joined(" OR ", [(f"found.{column} ILIKE %s", [f"%{like(bit)}%"]) for column in columns]) for bit in typed
         ]
         every = joined(" AND ", [(f"({sql})", values) for sql, values in each_bit])
         selects.append((f"SELECT found.id FROM {table(model)} found WHERE {every[0]}", every[1]))
     return joined(" UNION ", selects)
-
-
-def like_escaped(text: str) -> str:
-    """Text for a LIKE pattern, its wildcards taken literally (backslash is PostgreSQL's default escape)."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 # A partner named by the query comes before the stories about it, as the answer to "what is this".

@@ -217,6 +217,7 @@ def test_changelist_search_finds_words_of_the_text_inside_titles_and_in_the_cred
     assert changelist_titles(admin_client, "usan") == ["Đoàn Đà Nẵng thăm Busan"]
     assert changelist_titles(admin_client, "Nguyễn Văn") == ["Tin Quảng Trị"]
     assert changelist_titles(admin_client, "Báo Quảng") == ["Tin Quảng Trị"]
+    assert changelist_titles(admin_client, '"Văn An" "Báo Quảng"') == ["Tin Quảng Trị"]
     assert changelist_titles(admin_client, "thảo khác") == []
     for wildcard in ("_", "%", "\\"):  # taken literally, as Django's own search takes them
         assert changelist_titles(admin_client, wildcard) == []
