@@ -90,12 +90,14 @@ class SubmissionForm(forms.ModelForm):
         queryset=Province.objects.select_related("merged_into").order_by("name"),
         required=False,
         empty_label=_("— Chọn tỉnh, thành phố —"),
+        widget=FacetSelect,
     )
     country = forms.ModelChoiceField(
         label=_("Quốc gia đối tác"),
         queryset=Country.objects.order_by("name"),
         required=False,
         empty_label=_("— Chọn quốc gia —"),
+        widget=FacetSelect,
     )
     images = MultipleFileField(
         label=_("Ảnh kèm theo"),

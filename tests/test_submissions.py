@@ -52,6 +52,16 @@ def test_province_choices_name_the_unit_a_merged_province_joined(client):
     assert "Hải Dương (nay thuộc Hải Phòng)" in client.get(URL).content.decode()
 
 
+def test_a_refused_submission_keeps_the_province_and_country_chosen(client, data):
+    province = make_province("Hải Phòng")
+    country = make_country("KR")
+    data.update(province=province.pk, country=country.pk, consent="")
+    page = client.post(URL, data).content.decode()
+    assert f'<option value="{province.pk}" selected>Hải Phòng</option>' in page
+    assert f'<option value="{country.pk}" selected>Hàn Quốc</option>' in page
+    assert Submission.objects.count() == 0
+
+
 def test_valid_submission_is_saved_pending_and_redirects_to_thanks(client, data):
     response = client.post(URL, data)
     assert response.status_code == 302 and response["Location"] == "/submit/thanks/"
