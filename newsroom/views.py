@@ -359,7 +359,7 @@ class EventListView(TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["upcoming_events"] = published_events().upcoming()
+        context["upcoming_events"] = reads.listed_events("upcoming")
         context["page_obj"] = paginate(self.request, published_events().past())
         context["breadcrumbs"] = [(None, _("Sự kiện"))]
         return context
