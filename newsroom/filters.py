@@ -295,6 +295,13 @@ class ArticleFilter(django_filters.FilterSet):
                 counts[facet] = stored[facet]
         return counts
 
+    def published_count(self) -> int | None:
+        """How many published articles the filters keep, when the year facet already counts them all (no year
+        chosen): the sum of its counts, which the form shows anyway, instead of a COUNT of the same articles."""
+        if self.is_bound and (not self.is_valid() or self.form.cleaned_data.get("year") is not None):
+            return None
+        return sum(self.facets["year"].values())
+
     def year_choices(self) -> list[tuple[Any, str]]:
         """The years that have articles, newest first, with their counts, and the chosen year even without any."""
         counts = self.facets.get("year", {})

@@ -41,6 +41,11 @@ class DeepPaginator(Paginator):
     scan) costs a few milliseconds at any depth, and the outer query reads just the 20 rows it shows.
     """
 
+    def __init__(self, *args: Any, count: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if count is not None:
+            self.count = count  # known already: no COUNT query (``count`` is a cached property)
+
     def page(self, number: int | str) -> Page:
         if not isinstance(self.object_list, QuerySet):
             return super().page(number)  # a list that reads its own windows (reads.PublishedCards)
@@ -156,8 +161,11 @@ class ArticleListView(FilteredListMixin, ListView):
         """Unfiltered, the published list read a page at a time by SQL written once; its length is the sum of the
         stored yearly tallies the filter form shows anyway."""
         if not self.filterset.active():
-            return reads.PublishedCards(sum(self.filterset.facets["year"].values()))
+            return reads.PublishedCards(self.filterset.published_count())
         return super().get_queryset()
+
+    def get_paginator(self, queryset: QuerySet | reads.PublishedCards, per_page: int, **kwargs: Any) -> Paginator:
+        return self.paginator_class(queryset, per_page, count=self.filterset.published_count(), **kwargs)
 
     def export(self, queryset: QuerySet, export_format: str) -> HttpResponse:
         return export_articles(queryset, self.request, export_format)

@@ -3,7 +3,11 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+
+from newsroom.models import Status
 
 from .factories import make_article, make_country, make_partner, make_province, make_topic
 
@@ -186,3 +190,25 @@ def test_future_scheduled_article_is_not_in_filtered_lists(client):
     korea = make_country("KR")
     make_article("Bài hẹn giờ", countries=[korea], published_at=timezone.now() + datetime.timedelta(days=1))
     assert titles(client.get("/articles/?country=kr")) == []
+
+
+def test_a_filtered_list_counts_only_its_published_articles(client, tagged):
+    korea = make_country("KR")
+    make_article("Bản nháp", countries=[korea], status=Status.DRAFT)
+    make_article("Bài hẹn giờ", countries=[korea], published_at=timezone.now() + datetime.timedelta(days=1))
+    response = client.get("/articles/?country=kr")
+    assert response.context["paginator"].count == 2
+    assert "2 bài viết" in response.content.decode()
+
+
+def test_a_filtered_list_takes_its_length_from_the_year_counts_not_a_count_query(client, tagged):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/articles/?country=kr&date_after=2017-01-01")
+    assert response.context["paginator"].count == 2
+    assert not [query for query in queries if 'COUNT(*) AS "__count"' in query["sql"]]
+
+
+def test_a_list_filtered_by_year_still_counts_its_articles(client, tagged):
+    response = client.get("/articles/?country=kr&year=2023")
+    assert response.context["paginator"].count == 1
+    assert "1 bài viết" in response.content.decode()
