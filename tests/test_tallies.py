@@ -183,5 +183,7 @@ def test_the_freshness_probe_reads_a_range_of_the_publication_index(tags):
     scans = article_scans(*tallies.read_query(tallies.FACETS, timezone.now()))
     assert scans
     for scan in scans:
-        assert "article_public_order" in scan
+        # Either index on the publication time serves the range; which one the planner takes on a table of a
+        # few rows varies between machines.
+        assert "article_public_order" in scan or "article_newest" in scan
         assert "published_at >" in scan or "published_at>" in scan
