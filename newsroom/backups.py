@@ -25,8 +25,14 @@ from . import tallies
 FORMAT = 1
 MADE_BY_MIGRATE = {"contenttypes.ContentType", "auth.Permission"}
 # Counted again from the articles on restore, so never out of step with them.
-DERIVED = {"newsroom.ArticleTally", "newsroom.TallyHorizon"}
-EXCLUDED_FROM_DUMP = ["contenttypes", "auth.permission", "newsroom.articletally", "newsroom.tallyhorizon"]
+DERIVED = {"newsroom.ArticleTally", "newsroom.TallyHorizon", "newsroom.FilteredTally"}
+EXCLUDED_FROM_DUMP = [
+    "contenttypes",
+    "auth.permission",
+    "newsroom.articletally",
+    "newsroom.tallyhorizon",
+    "newsroom.filteredtally",
+]
 
 
 class BackupError(Exception):

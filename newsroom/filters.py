@@ -127,6 +127,9 @@ def province_choices(request: Any) -> QuerySet:
     return Province.objects.select_related("merged_into").order_by("name")
 
 
+# The filters that are facets: counted per choice, and their counts stored when one alone is chosen.
+FACET_NAMES = ("province", "country", "partner", "topic", "year")
+
 # Facets that offer only their choices with the most articles when they have more than this many.
 FACET_LIMITS = {"partner": 50}
 
@@ -284,6 +287,14 @@ class ArticleFilter(django_filters.FilterSet):
             "topic": lambda articles: articles.count_by_tag("topics"),
             "year": year_counts,
         }
+        lone = self.lone_facet()
+        if lone is not None:
+            # One facet chosen: its own counts are every article's, the others' are stored by that choice.
+            facet, key = lone
+            stored = unfiltered_facets()
+            others = {name: count for name, count in counters.items() if name != facet}
+            counted = partial(self.count_facets, others)
+            return {facet: stored[facet], **tallies.filtered_counts(facet, key, counted)}
         counts, stored = {}, None
         for facet, count in counters.items():
             articles = self.filtered_except(facet)
@@ -295,12 +306,26 @@ class ArticleFilter(django_filters.FilterSet):
                 counts[facet] = stored[facet]
         return counts
 
-    def published_count(self) -> int | None:
-        """How many published articles the filters keep, when the year facet already counts them all (no year
-        chosen): the sum of its counts, which the form shows anyway, instead of a COUNT of the same articles."""
-        if self.is_bound and (not self.is_valid() or self.form.cleaned_data.get("year") is not None):
+    def lone_facet(self) -> tuple[str, int] | None:
+        """The facet and key of the only filter on, when it is a facet's: the lists whose counts are stored."""
+        chosen = [(name, value) for name, value in self.form.cleaned_data.items() if value not in (None, "")]
+        if len(chosen) != 1 or chosen[0][0] not in FACET_NAMES:
             return None
-        return sum(self.facets["year"].values())
+        name, value = chosen[0]
+        return name, int(value) if name == "year" else value.pk  # a year of 2024.5 is 2024, to the filter too
+
+    def count_facets(self, counters: dict[str, Callable[[QuerySet], dict[Any, int]]]) -> dict[str, dict[Any, int]]:
+        return {facet: count(self.filtered_except(facet)) for facet, count in counters.items()}
+
+    def published_count(self) -> int | None:
+        """How many published articles the filters keep, from the year facet's counts, which the form shows anyway,
+        instead of a COUNT of the same articles: every published article has one year, and the year facet counts
+        what the other filters keep in each."""
+        if self.is_bound and not self.is_valid():
+            return None
+        year = self.form.cleaned_data.get("year") if self.is_bound else None
+        counts = self.facets["year"]
+        return sum(counts.values()) if year is None else counts.get(int(year), 0)
 
     def year_choices(self) -> list[tuple[Any, str]]:
         """The years that have articles, newest first, with their counts, and the chosen year even without any."""

@@ -1113,6 +1113,9 @@ class TallyHorizon(models.Model):
     One row. Articles scheduled for later join the counts when a reader first finds them due (``tallies.py``)."""
 
     counted_until = models.DateTimeField("đã đếm đến")
+    # Moves on with every change to articles, their tags or the provinces' merges: ``FilteredTally`` rows of an
+    # older generation no longer hold.
+    generation = models.BigIntegerField("thế hệ", default=0)
 
     class Meta:
         verbose_name = "mốc đếm số bài"
@@ -1120,3 +1123,22 @@ class TallyHorizon(models.Model):
 
     def __str__(self) -> str:
         return f"{self.counted_until:%Y-%m-%d %H:%M:%S}"
+
+
+class FilteredTally(models.Model):
+    """The other facets' counts of /articles/ filtered by one facet's key (``counts``: facet → key → articles),
+    stored by the first reader that counts them and read by the next, while ``TallyHorizon.generation`` is the
+    one they were counted under (``tallies.filtered_counts``)."""
+
+    facet = models.CharField("nhóm", max_length=20)
+    key = models.BigIntegerField("khóa")
+    generation = models.BigIntegerField("thế hệ")
+    counts = models.JSONField("số bài")
+
+    class Meta:
+        verbose_name = "số bài của danh sách lọc"
+        verbose_name_plural = "số bài của danh sách lọc"
+        constraints = [models.UniqueConstraint(fields=["facet", "key"], name="filtered_tally_facet_key")]
+
+    def __str__(self) -> str:
+        return f"{self.facet} {self.key} ({self.generation})"

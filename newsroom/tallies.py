@@ -6,10 +6,14 @@ change touches (an article's tags, its year, a province's unit). An article sche
 with no change to any row: the reader that first finds one due since the horizon recounts its keys and moves
 the horizon (``catch_up``), so readers otherwise read the stored rows alone, in one query. Bulk writes send no
 signals: whatever writes in bulk (``seed_demo``) calls ``recount()`` afterwards.
+
+A list filtered by one facet counts the other facets over the articles it keeps, which at 100,000 articles takes
+up to 200 ms (Korea tags a third of them). ``FilteredTally`` stores those counts per filter; every change above
+also moves ``TallyHorizon.generation`` on, and a stored row holds only under the generation it was counted in.
 """
 
 import datetime
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
@@ -20,7 +24,7 @@ from django.db.models.functions import Coalesce, ExtractYear
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.utils import timezone
 
-from .models import Article, ArticleTally, Country, Partner, Province, Status, TallyHorizon, Topic
+from .models import Article, ArticleTally, Country, FilteredTally, Partner, Province, Status, TallyHorizon, Topic
 
 # The tag facets: the article field each counts.
 TAG_FIELDS = {"province": "provinces", "country": "countries", "partner": "partners", "topic": "topics"}
@@ -121,6 +125,41 @@ def read_query(facets: tuple[str, ...], now: datetime.datetime) -> tuple[str, li
     return sql, [*facets, Status.PUBLISHED, moment, moment]
 
 
+def filtered_counts(facet: str, key: int, count: Callable[[], dict[str, dict[int, int]]]) -> dict[str, dict[int, int]]:
+    """The other facets' counts of the list filtered by ``facet`` = ``key``: stored, or counted by ``count`` and
+    stored for the next reader. Call it after ``public_tallies``, which first counts in what has fallen due.
+
+    The generation is read before counting: counts taken while an edit commits are stored under the generation
+    that edit ended, and never read."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT horizon.generation, stored.counts FROM {TallyHorizon._meta.db_table} horizon"
+            f" LEFT JOIN {FilteredTally._meta.db_table} stored ON stored.facet = %s AND stored.key = %s"
+            " AND stored.generation = horizon.generation WHERE horizon.id = 1",
+            [facet, key],
+        )
+        found = cursor.fetchone()
+    if found is None:
+        return count()  # never counted: nothing to store under
+    generation, stored = found
+    if stored is not None:
+        rows = FilteredTally._meta.get_field("counts").from_db_value(stored, None, connection)
+        return {name: {int(each): total for each, total in totals.items()} for name, totals in rows.items()}
+    counts = count()
+    FilteredTally.objects.bulk_create(
+        [FilteredTally(facet=facet, key=key, generation=generation, counts=counts)],
+        update_conflicts=True,
+        unique_fields=["facet", "key"],
+        update_fields=["generation", "counts"],
+    )
+    return counts
+
+
+def new_generation() -> None:
+    """Articles, their tags or the provinces' merges changed: no stored count of a filtered list holds."""
+    TallyHorizon.objects.filter(pk=1).update(generation=F("generation") + 1)
+
+
 def catch_up(now: datetime.datetime) -> None:
     """Recount the keys of the articles in doubt, then move the horizon to ``now``.
 
@@ -136,8 +175,9 @@ def catch_up(now: datetime.datetime) -> None:
         if ids:
             store_tags(tags_of(ids))
             store("year")
+            horizon.generation += 1
         horizon.counted_until = now
-        horizon.save(update_fields=["counted_until"])
+        horizon.save(update_fields=["counted_until", "generation"])
 
 
 def store(facet: str, keys: Iterable[int] | None = None) -> None:
@@ -165,7 +205,9 @@ def recount(until: datetime.datetime | None = None) -> None:
         horizon = until or timezone.now()
         for facet in FACETS:
             store(facet)
+        FilteredTally.objects.all().delete()
         TallyHorizon.objects.update_or_create(pk=1, defaults={"counted_until": horizon})
+        new_generation()
 
 
 def units_of(province_ids: Iterable[int]) -> set[int]:
@@ -197,6 +239,7 @@ def article_saved(sender: type[Article], instance: Article, **kwargs: Any) -> No
         return
     store_tags(tags_of([instance.pk]))
     store("year")
+    new_generation()
 
 
 def article_deleting(sender: type[Article], instance: Article, **kwargs: Any) -> None:
@@ -211,6 +254,7 @@ def article_deleted(sender: type[Article], instance: Article, **kwargs: Any) -> 
         return
     store_tags(getattr(instance, "_tally_tags", {}))
     store("year")
+    new_generation()
 
 
 def tags_changed(
@@ -230,6 +274,7 @@ def tags_changed(
     else:
         keys = {instance.pk} if reverse else set(pk_set or ())
     store_tags({facet: keys})
+    new_generation()
 
 
 def tag_deleted(sender: type, instance: Any, **kwargs: Any) -> None:
@@ -240,6 +285,7 @@ def tag_deleted(sender: type, instance: Any, **kwargs: Any) -> None:
     ArticleTally.objects.filter(facet=facet, key=instance.pk).delete()
     if sender is Province:
         store("unit")
+    new_generation()
 
 
 def province_saved(sender: type[Province], instance: Province, raw: bool, **kwargs: Any) -> None:
@@ -248,6 +294,7 @@ def province_saved(sender: type[Province], instance: Province, raw: bool, **kwar
         return
     if not raw:
         store("unit")
+        new_generation()
 
 
 post_save.connect(article_saved, sender=Article, dispatch_uid="tally-article-save")

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from newsroom.filters import CHOICE_SQL, FACET_LIMITS, ArticleFilter, choice_rows
 from newsroom.forms import SearchForm
-from newsroom.models import Article, Country, Province, Status
+from newsroom.models import Article, Country, FilteredTally, Province, Status
 
 from .factories import make_article, make_country, make_partner, make_province, make_topic
 
@@ -220,3 +220,51 @@ def test_facet_choices_are_compiled_once_then_only_run(client, tagged):
         assert "Chủ đề giả (0)" in options(client.get("/articles/"), "topic")
     finally:
         CHOICE_SQL.clear()
+
+
+def test_a_list_filtered_by_one_facet_reads_its_stored_counts_the_second_time(client, tagged):
+    first = count_queries(client, "/articles/?country=kr")
+    assert FilteredTally.objects.filter(facet="country").count() == 1
+    assert count_queries(client, "/articles/?country=kr") < first
+    assert options(client.get("/articles/?country=kr"), "province") == [
+        "Tất cả",
+        "Hải Dương (2)",
+        "Hải Phòng (2)",
+        "Quảng Trị (0)",
+    ]
+
+
+def test_a_list_filtered_by_one_facet_counts_a_new_article_at_once(client, tagged):
+    client.get("/articles/?country=kr")
+    quang_tri = Province.objects.get(name="Quảng Trị")
+    article = make_article(
+        "Quảng Trị đón đoàn Hàn Quốc", provinces=[quang_tri], countries=[Country.objects.get(code="KR")]
+    )
+    assert "Quảng Trị (1)" in options(client.get("/articles/?country=kr"), "province")
+    article.provinces.remove(quang_tri)
+    assert "Quảng Trị (0)" in options(client.get("/articles/?country=kr"), "province")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/articles/?country=kr",
+        "/articles/?province=hai-phong",
+        "/articles/?province=hai-duong",
+        "/articles/?partner=suwon",
+        "/articles/?topic=giao-luu-nhan-dan",
+        "/articles/?year=2025",
+    ],
+)
+def test_stored_counts_of_a_filtered_list_are_those_counted_afresh(client, tagged, path):
+    korea, japan = Country.objects.get(code="KR"), Country.objects.get(code="JP")
+    hai_phong = Province.objects.get(name="Hải Phòng")
+    client.get(path)
+    make_article("Bài mới", provinces=[hai_phong], countries=[korea, japan])
+    Article.objects.get(title="Hải Dương đón đoàn Suwon").countries.add(japan)
+    stored = client.get(path)
+    assert FilteredTally.objects.exists()
+    FilteredTally.objects.all().delete()
+    afresh = client.get(path)
+    for field in ("province", "country", "partner", "topic", "year"):
+        assert options(stored, field) == options(afresh, field)

@@ -201,14 +201,19 @@ def test_a_filtered_list_counts_only_its_published_articles(client, tagged):
     assert "2 bài viết" in response.content.decode()
 
 
-def test_a_filtered_list_takes_its_length_from_the_year_counts_not_a_count_query(client, tagged):
+@pytest.mark.parametrize(
+    ("query", "count"), [("country=kr&date_after=2017-01-01", 2), ("country=kr&year=2023", 1), ("year=2017", 1)]
+)
+def test_a_filtered_list_takes_its_length_from_the_year_counts_not_a_count_query(client, tagged, query, count):
     with CaptureQueriesContext(connection) as queries:
-        response = client.get("/articles/?country=kr&date_after=2017-01-01")
-    assert response.context["paginator"].count == 2
+        response = client.get(f"/articles/?{query}")
+    assert response.context["paginator"].count == count
     assert not [query for query in queries if 'COUNT(*) AS "__count"' in query["sql"]]
 
 
-def test_a_list_filtered_by_year_still_counts_its_articles(client, tagged):
-    response = client.get("/articles/?country=kr&year=2023")
-    assert response.context["paginator"].count == 1
-    assert "1 bài viết" in response.content.decode()
+def test_a_list_filtered_by_year_counts_the_articles_of_that_year(client, tagged):
+    make_article("Bài năm 2023", published_at=datetime.datetime(2023, 5, 1, tzinfo=VN_TZ))
+    response = client.get("/articles/?year=2023")
+    assert response.context["paginator"].count == 2
+    assert "2 bài viết" in response.content.decode()
+    assert client.get("/articles/?year=2023.5").context["paginator"].count == 2

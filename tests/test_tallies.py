@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from newsroom import tallies
 from newsroom.filters import province_counts, year_counts
-from newsroom.models import Article, ArticleTally, Status, TallyHorizon
+from newsroom.models import Article, ArticleTally, FilteredTally, Province, Status, TallyHorizon
 
 from .factories import make_article, make_country, make_partner, make_province, make_topic
 
@@ -187,3 +187,86 @@ def test_the_freshness_probe_reads_a_range_of_the_publication_index(tags):
         # few rows varies between machines.
         assert "article_public_order" in scan or "article_newest" in scan
         assert "published_at >" in scan or "published_at>" in scan
+
+
+class Counter:
+    """A stand-in for a filtered list's facet counts that says how often it was asked."""
+
+    def __init__(self, counts: dict[str, dict[int, int]], during=lambda: None) -> None:
+        self.counts, self.during, self.calls = counts, during, 0
+
+    def __call__(self) -> dict[str, dict[int, int]]:
+        self.calls += 1
+        self.during()
+        return self.counts
+
+
+def filtered(tags, counter: Counter) -> dict[str, dict[int, int]]:
+    stored_counts()  # as the pages do: what has fallen due is counted in first
+    return tallies.filtered_counts("country", tags["korea"].pk, counter)
+
+
+def test_a_filtered_lists_counts_are_counted_once_then_read(tags):
+    counter = Counter({"year": {2024: 3}, "province": {tags["unit"].pk: 2}})
+    assert filtered(tags, counter) == {"year": {2024: 3}, "province": {tags["unit"].pk: 2}}
+    assert filtered(tags, counter) == {"year": {2024: 3}, "province": {tags["unit"].pk: 2}}
+    assert counter.calls == 1
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda tags: make_article(countries=[tags["korea"]]),
+        lambda tags: Article.objects.get(title="Bài có sẵn").countries.add(tags["japan"]),
+        lambda tags: tags["topic"].articles.add(Article.objects.get(title="Bài có sẵn")),
+        lambda tags: Article.objects.get(title="Bài có sẵn").provinces.clear(),
+        lambda tags: Article.objects.filter(title="Bài có sẵn").first().delete(),
+        lambda tags: tags["partner"].delete(),
+        lambda tags: Province.objects.filter(pk=tags["old"].pk).first().save(),
+    ],
+    ids=[
+        "new article",
+        "tag added",
+        "tag added from its side",
+        "tags cleared",
+        "article deleted",
+        "tag deleted",
+        "province saved",
+    ],
+)
+def test_any_change_to_articles_or_their_tags_has_them_counted_again(tags, change):
+    article = make_article("Bài có sẵn", provinces=[tags["old"]], countries=[tags["korea"]], partners=[tags["partner"]])
+    counter = Counter({"year": {2024: 1}})
+    filtered(tags, counter)
+    change(tags)
+    filtered(tags, counter)
+    assert counter.calls == 2
+    article.status = Status.DRAFT
+    article.save()
+    filtered(tags, counter)
+    assert counter.calls == 3
+
+
+def test_an_article_falling_due_has_them_counted_again(tags):
+    make_article(countries=[tags["korea"]], published_at=timezone.now() + datetime.timedelta(hours=1))
+    counter = Counter({"year": {}})
+    filtered(tags, counter)
+    with time_machine.travel(timezone.now() + datetime.timedelta(hours=2)):
+        filtered(tags, counter)
+        filtered(tags, counter)
+    assert counter.calls == 2
+
+
+def test_counts_taken_while_an_edit_commits_are_never_read(tags):
+    """The edit lands between the generation read and the counts stored: they are stored under the old one."""
+    stale = Counter({"year": {}}, during=lambda: make_article(countries=[tags["korea"]]))
+    filtered(tags, stale)
+    fresh = Counter({"year": {2024: 1}})
+    assert filtered(tags, fresh) == {"year": {2024: 1}}
+    assert fresh.calls == 1
+
+
+def test_a_full_recount_forgets_every_filtered_count(tags):
+    filtered(tags, Counter({"year": {}}))
+    tallies.recount()
+    assert not FilteredTally.objects.exists()
