@@ -2,7 +2,7 @@
 
 import datetime
 import html
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property, partial
 from typing import Any
 
@@ -126,9 +126,6 @@ class CountryCodeFilter(django_filters.ModelChoiceFilter):
 def province_choices(request: Any) -> QuerySet:
     return Province.objects.select_related("merged_into").order_by("name")
 
-
-# The filters that are facets: counted per choice, and their counts stored when one alone is chosen.
-FACET_NAMES = ("province", "country", "partner", "topic", "year")
 
 # Facets that offer only their choices with the most articles when they have more than this many.
 FACET_LIMITS = {"partner": 50}
@@ -274,34 +271,31 @@ class ArticleFilter(django_filters.FilterSet):
     def facets(self) -> dict[str, dict[Any, int]]:
         """For each facet, how many articles each choice would give alongside the other active filters.
 
-        One grouped query per facet, run only when the form is shown; nothing when the filters are invalid.
+        One grouped query per facet, run only when the form is shown; nothing when the filters are invalid. With one
+        facet chosen alone, the others' counts are stored by that choice (``tallies.filtered_counts``).
         """
         if self.is_bound and not self.is_valid():
             return {}
         if not self.active():
             return unfiltered_facets()
-        counters: dict[str, Callable[[QuerySet], dict[Any, int]]] = {
-            "province": province_counts,
-            "country": lambda articles: articles.count_by_tag("countries"),
-            "partner": lambda articles: articles.count_by_tag("partners"),
-            "topic": lambda articles: articles.count_by_tag("topics"),
-            "year": year_counts,
-        }
         lone = self.lone_facet()
-        if lone is not None:
-            # One facet chosen: its own counts are every article's, the others' are stored by that choice.
-            facet, key = lone
-            stored = unfiltered_facets()
-            others = {name: count for name, count in counters.items() if name != facet}
-            counted = partial(self.count_facets, others)
-            return {facet: stored[facet], **tallies.filtered_counts(facet, key, counted)}
+        if lone is None:
+            return self.counted(FACET_COUNTERS)
+        facet, key = lone
+        # Its own counts are every article's; reading them first also counts in what has fallen due.
+        own = unfiltered_facets()[facet]
+        others = [name for name in FACET_COUNTERS if name != facet]
+        return {facet: own, **tallies.filtered_counts(facet, key, partial(self.counted, others))}
+
+    def counted(self, facets: Iterable[str]) -> dict[str, dict[Any, int]]:
+        """These facets' counts given the other active filters; a facet whose own filter is the only one on reads
+        the stored tallies of every article."""
         counts, stored = {}, None
-        for facet, count in counters.items():
+        for facet in facets:
             articles = self.filtered_except(facet)
             if articles.query.has_filters():
-                counts[facet] = count(articles)
+                counts[facet] = FACET_COUNTERS[facet](articles)
             else:
-                # Only this facet's own filter is on: its counts are those of every article, already tallied.
                 stored = stored or unfiltered_facets()
                 counts[facet] = stored[facet]
         return counts
@@ -309,13 +303,10 @@ class ArticleFilter(django_filters.FilterSet):
     def lone_facet(self) -> tuple[str, int] | None:
         """The facet and key of the only filter on, when it is a facet's: the lists whose counts are stored."""
         chosen = [(name, value) for name, value in self.form.cleaned_data.items() if value not in (None, "")]
-        if len(chosen) != 1 or chosen[0][0] not in FACET_NAMES:
+        if len(chosen) != 1 or chosen[0][0] not in FACET_COUNTERS:
             return None
         name, value = chosen[0]
         return name, int(value) if name == "year" else value.pk  # a year of 2024.5 is 2024, to the filter too
-
-    def count_facets(self, counters: dict[str, Callable[[QuerySet], dict[Any, int]]]) -> dict[str, dict[Any, int]]:
-        return {facet: count(self.filtered_except(facet)) for facet, count in counters.items()}
 
     def published_count(self) -> int | None:
         """How many published articles the filters keep, from the year facet's counts, which the form shows anyway,
@@ -391,6 +382,16 @@ def year_counts(articles: QuerySet) -> dict[int, int]:
         .order_by()
     )
     return {row["year"]: row["total"] for row in rows}
+
+
+# How each facet counts the articles of a queryset per choice.
+FACET_COUNTERS: dict[str, Callable[[QuerySet], dict[Any, int]]] = {
+    "province": province_counts,
+    "country": lambda articles: articles.count_by_tag("countries"),
+    "partner": lambda articles: articles.count_by_tag("partners"),
+    "topic": lambda articles: articles.count_by_tag("topics"),
+    "year": year_counts,
+}
 
 
 class PartnershipFilter(django_filters.FilterSet):

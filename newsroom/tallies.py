@@ -24,6 +24,7 @@ from django.db.models.functions import Coalesce, ExtractYear
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.utils import timezone
 
+from . import reads
 from .models import Article, ArticleTally, Country, FilteredTally, Partner, Province, Status, TallyHorizon, Topic
 
 # The tag facets: the article field each counts.
@@ -143,7 +144,7 @@ def filtered_counts(facet: str, key: int, count: Callable[[], dict[str, dict[int
         return count()  # never counted: nothing to store under
     generation, stored = found
     if stored is not None:
-        rows = FilteredTally._meta.get_field("counts").from_db_value(stored, None, connection)
+        rows = reads.converter(FilteredTally._meta.get_field("counts"), connection.alias)(stored)
         return {name: {int(each): total for each, total in totals.items()} for name, totals in rows.items()}
     counts = count()
     FilteredTally.objects.bulk_create(
