@@ -13,11 +13,11 @@ from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 from PIL import Image as PillowImage
-from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
-from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from newsroom.management.commands.audit_pages import public_paths
@@ -43,31 +43,15 @@ def visit(driver: WebDriver, live_server, path: str) -> None:
     driver.get(live_server.url + path)
 
 
-def replaced(page: WebElement) -> Callable[[WebDriver], bool]:
-    """Whether the page has gone, like Selenium's `staleness_of`, asking again while Chromium is between pages.
-
-    Caught mid-navigation, Chromium answers "Node with given id does not belong to the document" instead of
-    calling the element stale; a moment later it calls it stale.
-    """
-
-    def gone(driver: WebDriver) -> bool:
-        try:
-            page.is_enabled()
-        except StaleElementReferenceException:
-            return True
-        except WebDriverException as error:
-            if "does not belong to the document" not in str(error.msg):
-                raise
-        return False
-
-    return gone
-
-
 def go(driver: WebDriver, act: Callable[[], object]) -> None:
-    """Do what leads to another page (a click, a key), and wait until that page has replaced this one."""
+    """Do what leads to another page (a click, a key), and wait until that page has replaced this one.
+
+    Asked about the old page mid-navigation, Chromium may answer "Node with given id does not belong to the
+    document" instead of calling it stale; the wait asks again, and a moment later it is stale.
+    """
     page = driver.find_element(By.TAG_NAME, "html")
     act()
-    WebDriverWait(driver, 10).until(replaced(page))
+    WebDriverWait(driver, 10, ignored_exceptions=[WebDriverException]).until(staleness_of(page))
 
 
 def follow(driver: WebDriver, text: str, within: str = "body") -> None:
